@@ -1,0 +1,58 @@
+/**
+ * Per-component migrations, run at start (and by `grunnmur migrate`).
+ *
+ * Each component lists its migrations in order; they run through Kysely's `Migrator` with a
+ * migration table per component (`<component>_migrations`), so components evolve
+ * independently. The migrator's lock makes concurrent starts of several processes safe.
+ */
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { AppError } from '../errors.ts';
+import type { Database, Engine } from './database.ts';
+
+/** One migration step. Names sort in the order they run (`0001_jobs`, `0002_outbox`…). */
+export interface ComponentMigration {
+  name: string;
+  /** Applies the change. `engine` picks engine-specific column types (see `columnTypes`). */
+  up(db: Kysely<any>, engine: Engine): Promise<void>;
+}
+
+/** The migrations of one component. */
+export interface ComponentMigrations {
+  /** Component name; also the prefix of its tables and of its migration table. */
+  component: string;
+  migrations: ComponentMigration[];
+}
+
+/**
+ * Applies every pending migration of each component, in the given component order.
+ *
+ * @returns the names of the migrations applied now, as `component/name`
+ * @throws AppError `PLATFORM_MIGRATION_FAILED` naming the component and migration that failed
+ */
+export async function runMigrations(db: Database, components: ComponentMigrations[]): Promise<string[]> {
+  const applied: string[] = [];
+  for (const { component, migrations } of components) {
+    if (!/^[a-z][a-z0-9_]*$/.test(component)) throw new Error(`bad component name ${component}`);
+    const provider: MigrationProvider = {
+      getMigrations: async () =>
+        Object.fromEntries(
+          migrations.map((m): [string, Migration] => [m.name, { up: (k: Kysely<any>) => m.up(k, db.engine) }]),
+        ),
+    };
+    const migrator = new Migrator({
+      db: db.kysely,
+      provider,
+      migrationTableName: `${component}_migrations`,
+      migrationLockTableName: `${component}_migrations_lock`,
+    });
+    const { error, results } = await migrator.migrateToLatest();
+    for (const r of results ?? []) if (r.status === 'Success') applied.push(`${component}/${r.migrationName}`);
+    if (error) {
+      const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? '?';
+      throw new AppError('PLATFORM_MIGRATION_FAILED', 500, `Migration ${component}/${failed} failed: ${(error as Error).message ?? error}`, {
+        cause: error,
+      });
+    }
+  }
+  return applied;
+}

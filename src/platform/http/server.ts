@@ -1,0 +1,166 @@
+/**
+ * The Fastify server factory: request ids, problem+json errors, helmet headers, rate limiting,
+ * health endpoints, Prometheus metrics, OpenAPI per component, and every component's plugin
+ * in its own encapsulated context.
+ */
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import formbody from '@fastify/formbody';
+import cookie from '@fastify/cookie';
+import swagger from '@fastify/swagger';
+import { Histogram } from 'prom-client';
+import { sql } from 'kysely';
+import { platformError } from '../errors.ts';
+import type { Platform } from '../platform.ts';
+import { problemErrorHandler } from './problem.ts';
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
+
+/** Options of {@link createHttpServer}. */
+export interface HttpServerOptions {
+  /** Extra kernel plugins registered at the root before the components (UI static files, outbox pages…). */
+  kernelPlugins?: Array<(app: FastifyInstance, platform: Platform) => Promise<void>>;
+}
+
+/**
+ * Builds the HTTP server for a platform and its components. Does not listen: call
+ * `app.listen()` (or use `app.inject()` in tests).
+ *
+ * Kernel routes: `GET /health/live` (process is up), `GET /health/ready` (database answers and
+ * every component's `checkHealth` passes; 503 problem+json otherwise), `GET /metrics`
+ * (Prometheus text format), `GET /openapi.json` and `GET /<component>/openapi.json`.
+ */
+export async function createHttpServer(platform: Platform, options: HttpServerOptions = {}): Promise<FastifyInstance> {
+  const { config } = platform;
+  const app: FastifyInstance = Fastify({
+    loggerInstance: platform.log as unknown as FastifyBaseLogger,
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    disableRequestLogging: true,
+    trustProxy: true,
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const incoming = req.headers['x-request-id'];
+      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    },
+    routerOptions: { ignoreTrailingSlash: true },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
+  });
+
+  app.setErrorHandler(problemErrorHandler);
+  app.setNotFoundHandler((request, reply) =>
+    problemErrorHandler(platformError('PLATFORM_NOT_FOUND', `No resource at ${request.method} ${request.url.split('?')[0]}`), request, reply),
+  );
+
+  const duration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP request duration in seconds, by route and status',
+    labelNames: ['method', 'route', 'status'],
+    buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
+    registers: [platform.metrics],
+  });
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    duration.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    request.log.info(
+      { method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 },
+      'request',
+    );
+  });
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        formAction: null,
+        frameAncestors: ["'none'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+    crossOriginEmbedderPolicy: false,
+  });
+  if (config.RATE_LIMIT_MAX > 0) {
+    await app.register(rateLimit, {
+      global: true,
+      max: config.RATE_LIMIT_MAX,
+      timeWindow: config.RATE_LIMIT_WINDOW_S * 1000,
+      allowList: (req) => req.url.startsWith('/health/'),
+    });
+  }
+  await app.register(formbody, { bodyLimit: config.BODY_LIMIT_BYTES });
+  await app.register(cookie);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Grunnmur', version: '0.1.0', description: "Norway's common digital components, self-hosted" },
+      servers: [{ url: config.PUBLIC_URL }],
+    },
+  });
+
+  app.get('/health/live', { schema: { hide: true } }, async () => ({ status: 'UP' }));
+  app.get('/health/ready', { schema: { hide: true } }, async (request, reply) => {
+    const checks: Record<string, string> = {};
+    let ok = true;
+    try {
+      await sql`select 1 as ok`.execute(platform.db.kysely);
+      checks.database = 'UP';
+    } catch (err) {
+      ok = false;
+      checks.database = 'DOWN';
+      request.log.warn({ err }, 'readiness: database check failed');
+    }
+    for (const component of platform.components) {
+      if (!component.checkHealth) continue;
+      try {
+        await component.checkHealth(platform);
+        checks[component.name] = 'UP';
+      } catch (err) {
+        ok = false;
+        checks[component.name] = 'DOWN';
+        request.log.warn({ err, component: component.name }, 'readiness: component check failed');
+      }
+    }
+    if (!ok) {
+      return problemErrorHandler(
+        platformError('PLATFORM_NOT_READY', 'A dependency is down', { extra: { checks } }),
+        request,
+        reply,
+      );
+    }
+    return { status: 'UP', checks };
+  });
+  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+    reply.type(platform.metrics.contentType);
+    return platform.metrics.metrics();
+  });
+
+  for (const plugin of options.kernelPlugins ?? []) await plugin(app, platform);
+
+  for (const component of platform.components) {
+    await app.register(component.plugin, { platform });
+  }
+
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  for (const component of platform.components) {
+    const [first] = component.paths;
+    if (!first) continue;
+    app.get(`${first}/openapi.json`, { schema: { hide: true } }, async () => openApiFor(app, component.paths, component.title.en));
+  }
+  return app;
+}
+
+/** The OpenAPI document restricted to the paths under the given prefixes. */
+function openApiFor(app: FastifyInstance, prefixes: string[], title: string): unknown {
+  const doc = app.swagger() as { info: Record<string, unknown>; paths?: Record<string, unknown> };
+  const paths = Object.fromEntries(
+    Object.entries(doc.paths ?? {}).filter(([p]) => prefixes.some((prefix) => p === prefix || p.startsWith(`${prefix}/`))),
+  );
+  return { ...doc, info: { ...doc.info, title: `Grunnmur ${title}` }, paths };
+}

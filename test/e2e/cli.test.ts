@@ -1,0 +1,125 @@
+/**
+ * The `grunnmur` command as a user runs it: a real process, real port, real database.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createTestDatabase, testEngines } from '../../src/platform/db/testing.ts';
+
+const MAIN = resolve(import.meta.dirname, '../../src/cli/main.ts');
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI to completion (bounded by `timeoutMs`). */
+function runCli(args: string[], env: Record<string, string> = {}, timeoutMs = 60_000): Promise<Run> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [MAIN, ...args], { env: { ...process.env, LOG_LEVEL: 'silent', ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`grunnmur ${args.join(' ')} did not finish in ${timeoutMs} ms\n${stdout}\n${stderr}`));
+    }, timeoutMs);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolvePromise({ code, stdout, stderr });
+    });
+  });
+}
+
+for (const engine of testEngines()) {
+  describe(`grunnmur start on ${engine}`, () => {
+    it('serves / and /health/ready with the synthetic population seeded, within 15 s of the start', async () => {
+      const db = await createTestDatabase(engine, [], { file: true });
+      const child = spawn(process.execPath, [MAIN, 'start', '--port', '0'], {
+        env: { ...process.env, DATABASE_URL: db.url, LOG_LEVEL: 'warn', SEED_PERSONS: '1000' },
+      });
+      let stderr = '';
+      child.stderr.on('data', (d) => (stderr += d));
+      try {
+        const address = await new Promise<string>((ok, fail) => {
+          let out = '';
+          const timer = setTimeout(() => fail(new Error(`not up within 15 s\n${out}\n${stderr}`)), 15_000);
+          child.stdout.on('data', (d) => {
+            out += d;
+            const m = /running at (http:\/\/[^\s]+)/.exec(out);
+            if (m?.[1]) {
+              clearTimeout(timer);
+              ok(m[1]);
+            }
+          });
+          child.on('exit', (code) => fail(new Error(`exited with ${code}\n${out}\n${stderr}`)));
+        });
+        const ready = await fetch(`${address}/health/ready`);
+        assert.equal(ready.status, 200);
+        assert.equal(((await ready.json()) as { status: string }).status, 'UP');
+        const front = await fetch(`${address}/`);
+        assert.equal(front.status, 200);
+        assert.match(await front.text(), /Grunnmur/);
+        const persons = await db.kysely
+          .selectFrom('registers_persons')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow();
+        assert.equal(Number(persons.n), 1000);
+      } finally {
+        child.kill('SIGTERM');
+        await new Promise((r) => child.once('close', r));
+        await db.close();
+      }
+    });
+  });
+}
+
+describe('grunnmur start with bad input', () => {
+  it('stops with the reason when DATABASE_URL cannot be reached, without a stack trace', async () => {
+    const run = await runCli(['start', '--port', '0'], { DATABASE_URL: 'postgres://127.0.0.1:1/nowhere' });
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /^grunnmur: Cannot reach the database at postgres:\/\/127\.0\.0\.1:1\/nowhere: ECONNREFUSED/);
+    assert.doesNotMatch(run.stderr, /\n\s+at /);
+  });
+
+  it('names an unknown --only component and the valid ones, and exits 1', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'grunnmur-cli-'));
+    try {
+      const run = await runCli(['start', '--only', 'registers,krrr'], { DATABASE_URL: `sqlite:${dir}/x.db` });
+      assert.equal(run.code, 1);
+      assert.match(run.stderr, /Unknown component "krrr" in --only; valid: registers/);
+      // Nothing was created: the selection is checked before the database is opened.
+      assert.throws(() => readFileSync(join(dir, 'x.db')));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('lists every bad configuration variable at once', async () => {
+    const run = await runCli(['start'], { PORT: 'eighty', DATABASE_URL: 'mysql://x', JOBS_CONCURRENCY: '0' });
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /Invalid configuration:/);
+    assert.match(run.stderr, /PORT: .*\(got "eighty"\)/);
+    assert.match(run.stderr, /DATABASE_URL: must start with sqlite: or postgres:\/\/ \(got "mysql:\/\/x"\)/);
+    assert.match(run.stderr, /JOBS_CONCURRENCY: /);
+  });
+
+  it('rejects a bad --port with a usage error', async () => {
+    const run = await runCli(['start', '--port', '99999']);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /--port must be a whole number from 0 to 65535 \(got "99999"\)/);
+  });
+});
+
+describe('grunnmur config', () => {
+  it('prints the reference of every variable', async () => {
+    const run = await runCli(['config']);
+    assert.equal(run.code, 0);
+    for (const name of ['DATABASE_URL', 'PORT', 'SMTP_URL', 'SMS_GATEWAY_URL', 'JOBS_LEASE_S']) assert.match(run.stdout, new RegExp(`^${name} `, 'm'));
+  });
+});
