@@ -1,7 +1,7 @@
 /**
  * The components Grunnmur serves, in start order, and the `--only` selection.
  */
-import { AppError } from './platform/errors.ts';
+import { platformError } from './platform/errors.ts';
 import type { Component } from './platform/component.ts';
 import { portalComponent } from './portal/index.ts';
 import { registersComponent } from './registers/index.ts';
@@ -25,9 +25,8 @@ export function selectComponents(only?: readonly string[]): Component[] {
   const valid = selectableComponentNames();
   const unknown = only.filter((name) => !valid.includes(name));
   if (unknown.length > 0) {
-    throw new AppError(
+    throw platformError(
       'PLATFORM_UNKNOWN_COMPONENT',
-      400,
       `Unknown component${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `"${n}"`).join(', ')} in --only; valid: ${valid.join(', ')}`,
     );
   }

@@ -80,7 +80,7 @@ export async function createPlatform(options: CreatePlatformOptions): Promise<Ru
       algorithm: config.KEY_ALGORITHM,
       log: log.child({ module: 'keys' }),
     });
-    const pki = new TestPki(db, { log: log.child({ module: 'pki' }) });
+    const pki = new TestPki(db, { log: log.child({ module: 'pki' }), publicUrl: config.PUBLIC_URL });
     const stats = new Stats(db);
     await pki.ensure();
     outbox.registerHandlers();

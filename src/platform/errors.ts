@@ -60,6 +60,11 @@ export const platformErrors = {
   PLATFORM_NOT_READY: { status: 503, title: 'Service not ready' },
   PLATFORM_INTERNAL: { status: 500, title: 'Internal server error' },
   PLATFORM_TEST_MODE_ONLY: { status: 404, title: 'Only available in test mode' },
+  PLATFORM_DATABASE_UNREACHABLE: { status: 503, title: 'Cannot reach the database' },
+  PLATFORM_DATABASE_URL_INVALID: { status: 500, title: 'Unsupported DATABASE_URL' },
+  PLATFORM_MIGRATION_FAILED: { status: 500, title: 'A database migration failed' },
+  PLATFORM_STATS_INVALID: { status: 400, title: 'Invalid statistics counter' },
+  PLATFORM_UNKNOWN_COMPONENT: { status: 400, title: 'Unknown component' },
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 /** Codes of {@link platformErrors}. */

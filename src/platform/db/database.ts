@@ -14,7 +14,7 @@ import { dirname, resolve } from 'node:path';
 import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, SqliteDriver, type DatabaseConnection } from 'kysely';
 import pg from 'pg';
 import { parse as parseConnectionString } from 'pg-connection-string';
-import { AppError } from '../errors.ts';
+import { platformError, type AppError } from '../errors.ts';
 import { openNodeSqlite } from './node-sqlite-dialect.ts';
 
 /** `sqlite` (node:sqlite, one file) or `postgres`. */
@@ -139,7 +139,7 @@ export async function openDatabase(url: string, options: OpenDatabaseOptions = {
       },
     };
   }
-  throw new AppError('PLATFORM_DATABASE_URL_INVALID', 500, `Unsupported DATABASE_URL ${safeUrl}: use sqlite:<file> or postgres://…`);
+  throw platformError('PLATFORM_DATABASE_URL_INVALID', `Unsupported DATABASE_URL ${safeUrl}: use sqlite:<file> or postgres://…`);
 }
 
 /**
@@ -161,7 +161,7 @@ export function pgConnectionConfig(url: string): pg.ClientConfig {
 
 function unreachable(safeUrl: string, cause: unknown): AppError {
   const reason = describeCause(cause);
-  return new AppError('PLATFORM_DATABASE_UNREACHABLE', 503, `Cannot reach the database at ${safeUrl}: ${reason}`, { cause });
+  return platformError('PLATFORM_DATABASE_UNREACHABLE', `Cannot reach the database at ${safeUrl}: ${reason}`, { cause });
 }
 
 /** A one-line reason for a connection failure (`ECONNREFUSED 127.0.0.1:5999`, pg's message…). */

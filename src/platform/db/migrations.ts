@@ -5,8 +5,8 @@
  * migration table per component (`<component>_migrations`), so components evolve
  * independently. The migrator's lock makes concurrent starts of several processes safe.
  */
-import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
-import { AppError } from '../errors.ts';
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { platformError } from '../errors.ts';
 import type { Database, Engine } from './database.ts';
 
 /** One migration step. Names sort in the order they run (`0001_jobs`, `0002_outbox`…). */
@@ -31,6 +31,13 @@ export interface ComponentMigrations {
  */
 export async function runMigrations(db: Database, components: ComponentMigrations[]): Promise<string[]> {
   const applied: string[] = [];
+  // Kysely's migrator looks for its tables in every schema on the search path unless told
+  // which one; pin it to the current schema so databases in other schemas never interfere.
+  let schema: string | undefined;
+  if (db.engine === 'postgres') {
+    const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db.kysely);
+    schema = rows[0]?.schema;
+  }
   for (const { component, migrations } of components) {
     if (!/^[a-z][a-z0-9_]*$/.test(component)) throw new Error(`bad component name ${component}`);
     const provider: MigrationProvider = {
@@ -44,12 +51,13 @@ export async function runMigrations(db: Database, components: ComponentMigration
       provider,
       migrationTableName: `${component}_migrations`,
       migrationLockTableName: `${component}_migrations_lock`,
+      ...(schema ? { migrationTableSchema: schema } : {}),
     });
     const { error, results } = await migrator.migrateToLatest();
     for (const r of results ?? []) if (r.status === 'Success') applied.push(`${component}/${r.migrationName}`);
     if (error) {
       const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? '?';
-      throw new AppError('PLATFORM_MIGRATION_FAILED', 500, `Migration ${component}/${failed} failed: ${(error as Error).message ?? error}`, {
+      throw platformError('PLATFORM_MIGRATION_FAILED', `Migration ${component}/${failed} failed: ${(error as Error).message ?? error}`, {
         cause: error,
       });
     }

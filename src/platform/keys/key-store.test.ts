@@ -4,6 +4,7 @@ import { createLocalJWKSet, jwtVerify, SignJWT } from 'jose';
 import pino from 'pino';
 import { openDatabase, type Database } from '../db/database.ts';
 import { createTestDatabase, testEngines, type TestDatabase } from '../db/testing.ts';
+import { JobQueue, jobsMigrations } from '../jobs/job-queue.ts';
 import { KEY_CLOCK_SKEW_S, KeyStore, keysMigrations, registerKeyRotation } from './key-store.ts';
 
 const log = pino({ level: 'silent' });
@@ -37,7 +38,14 @@ for (const engine of testEngines()) {
   describe(`signing keys on ${engine}`, () => {
     let db: TestDatabase;
     beforeEach(async () => {
-      db = await createTestDatabase(engine, [{ component: 'platform_keys', migrations: keysMigrations }], { file: true });
+      db = await createTestDatabase(
+        engine,
+        [
+          { component: 'platform_keys', migrations: keysMigrations },
+          { component: 'platform_jobs', migrations: jobsMigrations },
+        ],
+        { file: true },
+      );
     });
     afterEach(() => db.close());
 
@@ -163,22 +171,21 @@ for (const engine of testEngines()) {
       assert.equal(rows.length, 0);
     });
 
-    it('registers the rotation job on the queue under platform.keys.rotate', async () => {
-      const calls: string[] = [];
-      let handler: (() => Promise<unknown>) | undefined;
-      const jobs = {
-        register(queue: string, h: () => Promise<unknown>) {
-          calls.push(`register ${queue}`);
-          handler = h;
-        },
-        async every(queue: string, intervalMs: number) {
-          calls.push(`every ${queue} ${intervalMs}`);
-        },
-      };
-      const keys = store(db, { rotationIntervalMs: DAY });
-      await registerKeyRotation(jobs, keys, 60_000);
-      assert.deepEqual(calls, ['register platform.keys.rotate', 'every platform.keys.rotate 60000']);
-      await handler?.();
+    it('registers platform.keys.rotate as a recurring job that rotates due keys', async () => {
+      const keys = store(db, { rotationIntervalMs: 1 });
+      const first = await keys.getSigningKey(ISSUER);
+      const jobs = new JobQueue(db, { leaseMs: 30_000, pollIntervalMs: 1000, concurrency: 1, log });
+      try {
+        await registerKeyRotation(jobs, keys, 3_600_000);
+        await registerKeyRotation(new JobQueue(db, { leaseMs: 30_000, pollIntervalMs: 1000, concurrency: 1, log }), keys);
+        const scheduled = await db.kysely.selectFrom('platform_jobs').select('queue').where('queue', '=', 'platform.keys.rotate').execute();
+        assert.equal(scheduled.length, 1, 'one recurring job however many processes register it');
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        assert.equal(await jobs.runDue(), 1);
+        assert.notEqual((await keys.getSigningKey(ISSUER)).kid, first.kid, 'the job rotated the due key');
+      } finally {
+        await jobs.stop();
+      }
     });
   });
 }

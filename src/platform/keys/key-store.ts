@@ -29,6 +29,7 @@ import type { Logger } from 'pino';
 import { AppError, type ErrorCodeInfo } from '../errors.ts';
 import type { Database } from '../db/database.ts';
 import type { ComponentMigration } from '../db/migrations.ts';
+import type { JobQueue } from '../jobs/job-queue.ts';
 
 /** Clock skew added to a retired key's verification window, in seconds. */
 export const KEY_CLOCK_SKEW_S = 60;
@@ -309,6 +310,7 @@ export class KeyStore {
     let privateKey = this.#privateKeys.get(row.kid);
     if (!privateKey) {
       privateKey = importPKCS8(row.private_key_pem, alg);
+      privateKey.catch(() => this.#privateKeys.delete(row.kid));
       this.#privateKeys.set(row.kid, privateKey);
     }
     return {
@@ -327,23 +329,14 @@ export class KeyStore {
 }
 
 /**
- * The part of the platform's `JobQueue` (src/platform/jobs/job-queue.ts) that
- * {@link registerKeyRotation} uses; the real queue satisfies it structurally.
- */
-export interface KeyRotationJobs {
-  register(queue: string, handler: (...args: any[]) => Promise<unknown> | unknown): unknown;
-  every(queue: string, intervalMs: number, payload?: unknown): Promise<unknown> | unknown;
-}
-
-/**
  * Registers the rotation job: handler `platform.keys.rotate` runs {@link KeyStore.rotateDue},
  * scheduled every `checkEveryMs` (default 1 h). The rotation interval itself is the store's
  * `rotationIntervalMs`; this only sets how often it is checked.
  *
  * @param checkEveryMs how often to check for due keys, in ms
  */
-export async function registerKeyRotation(jobs: KeyRotationJobs, keys: KeyStore, checkEveryMs: number = 3_600_000): Promise<void> {
-  await jobs.register('platform.keys.rotate', async () => {
+export async function registerKeyRotation(jobs: JobQueue, keys: KeyStore, checkEveryMs: number = 3_600_000): Promise<void> {
+  jobs.register('platform.keys.rotate', async () => {
     await keys.rotateDue();
   });
   await jobs.every('platform.keys.rotate', checkEveryMs);

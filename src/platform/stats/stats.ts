@@ -7,7 +7,7 @@
  * transaction when one is given, so a counted event and its data commit together.
  */
 import type { Kysely } from 'kysely';
-import { AppError } from '../errors.ts';
+import { platformError } from '../errors.ts';
 import type { Database } from '../db/database.ts';
 import type { ComponentMigration } from '../db/migrations.ts';
 
@@ -72,9 +72,9 @@ export class Stats {
     options: { at?: number; executor?: Kysely<any> } = {},
   ): Promise<void> {
     if (!NAME.test(component) || !NAME.test(event)) {
-      throw new AppError('PLATFORM_STATS_INVALID', 400, `Invalid statistics counter name ${component}/${event}`);
+      throw platformError('PLATFORM_STATS_INVALID', `Invalid statistics counter name ${component}/${event}`);
     }
-    if (!Number.isSafeInteger(by) || by < 1) throw new AppError('PLATFORM_STATS_INVALID', 400, `Invalid statistics amount ${by}`);
+    if (!Number.isSafeInteger(by) || by < 1) throw platformError('PLATFORM_STATS_INVALID', `Invalid statistics amount ${by}`);
     const k = (options.executor ?? this.#db.kysely) as Kysely<StatsTables>;
     const day = utcDay(options.at ?? Date.now());
     await k

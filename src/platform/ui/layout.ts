@@ -23,6 +23,9 @@ export const stylesheets = {
   grunnmur: '/static/grunnmur/grunnmur.css',
 } as const;
 
+/** URL of the site icon (an SVG of the brand mark). */
+export const faviconHref = '/static/grunnmur/favicon.svg';
+
 /** What {@link renderPage} needs to render one page. */
 export interface PageOptions {
   /** Language of the page (`<html lang>`, texts of the header and footer). */
@@ -94,6 +97,7 @@ export function renderPage(options: PageOptions): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title} – Grunnmur</title>
+<link rel="icon" href="${faviconHref}" type="image/svg+xml">
 <link rel="stylesheet" href="${stylesheets.designsystemet}">
 <link rel="stylesheet" href="${stylesheets.theme}">
 <link rel="stylesheet" href="${stylesheets.grunnmur}">

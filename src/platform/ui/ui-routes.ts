@@ -8,7 +8,8 @@
  *   `digdir.css`).
  * - `/static/grunnmur/*`: Grunnmur's own layout CSS (`src/platform/ui/static/`).
  *
- * A request with a valid `?lang=` gets a `lang` cookie, so later pages keep the language.
+ * A page request (GET/HEAD accepting `text/html`) with a valid `?lang=` gets a `lang` cookie,
+ * so later pages keep the language.
  *
  * @see https://designsystemet.no
  */
@@ -62,6 +63,9 @@ export async function uiRoutes(app: FastifyInstance, platform: Platform): Promis
   const secure = platform.config.PUBLIC_URL.startsWith('https:');
   app.addHook('onRequest', async (request, reply) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') return;
+    // Pages only: an API call that happens to take a `lang` parameter gets no cookie.
+    const accept = request.headers.accept;
+    if (typeof accept !== 'string' || !accept.includes('text/html')) return;
     const query = request.query as Record<string, unknown> | undefined;
     const lang = typeof query?.lang === 'string' ? toLang(query.lang) : undefined;
     if (!lang) return;

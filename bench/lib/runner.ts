@@ -1,0 +1,383 @@
+/**
+ * Runs one workload: starts ours and the peer as pinned child processes, checks one response
+ * from each, warms each up, then alternates measured rounds (ours, peer / peer, ours, …) with
+ * autocannon in this process, and summarises each side by the median of its rounds.
+ *
+ * @see /work/shared/specs/performance-anchors.md §4 (method)
+ */
+import autocannon, { type AutocannonResult } from 'autocannon';
+import { mkdirSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { startServer, type ServerProcess } from './server-process.ts';
+import { CLIENT_CORE, SERVER_CORE, type Pinning } from './pinning.ts';
+import { coreBusyPercent, readCoreTimes } from './cpu-load.ts';
+import type { Side, Workload } from './workload.ts';
+
+/** One load shape: connections × pipelining for `durationS` seconds per round. */
+export interface Variant {
+  /** e.g. `c100` or `c100-p10` */
+  name: string;
+  connections: number;
+  pipelining: number;
+  /** Measured seconds per round and side. */
+  durationS: number;
+}
+
+/** How a workload is run. */
+export interface RunSettings {
+  size: 'smoke' | 'full';
+  /** Warm-up seconds per side and variant (not measured). */
+  warmupS: number;
+  /** Measured rounds per side and variant. */
+  rounds: number;
+  variants: Variant[];
+  /** pino level of servers that log. */
+  logLevel: string;
+  /** When set, servers run with `--cpu-prof` and write their profiles here. */
+  profileDir?: string;
+  /** Private scratch directory (databases, server stderr). */
+  tmpDir: string;
+  pinning: Pinning;
+  /** Progress lines. */
+  print: (line: string) => void;
+}
+
+/** One measured round of one side. Latencies in milliseconds. */
+export interface RoundResult {
+  side: Side;
+  round: number;
+  requestsPerSecond: number;
+  latencyP50Ms: number;
+  latencyP99Ms: number;
+  latencyMeanMs: number;
+  requests: number;
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  statusCodes: Record<string, number>;
+  /** Share of one core the server used during the round, 0–100 (undefined off Linux). */
+  serverCpuPercent: number | undefined;
+  /** Server CPU time per response, in microseconds: robust against other load on the machine. */
+  serverCpuUsPerRequest: number | undefined;
+  /** Share of one core the load generator used during the round, 0–100. */
+  clientCpuPercent: number;
+  /**
+   * Busy share of the server's core (0) not explained by the server, and of the generator's
+   * core (1) not explained by the generator: other processes competing. Undefined unpinned.
+   */
+  interferencePercent: { serverCore: number; clientCore: number } | undefined;
+  durationS: number;
+}
+
+/** The median of a side's rounds (errors and non-2xx are summed). */
+export interface SideSummary {
+  server: string;
+  requestsPerSecond: number;
+  latencyP50Ms: number;
+  latencyP99Ms: number;
+  errors: number;
+  non2xx: number;
+  serverCpuPercent: number | undefined;
+  serverCpuUsPerRequest: number | undefined;
+  clientCpuPercent: number;
+}
+
+/** Everything measured for one variant. */
+export interface VariantResult extends Variant {
+  rounds: RoundResult[];
+  ours: SideSummary;
+  peer: SideSummary;
+  /** ours ÷ peer median requests/s. */
+  ratio: number;
+  /**
+   * peer ÷ ours median server CPU µs per request: the throughput ratio two saturated,
+   * uncontended cores would show. Less sensitive to a noisy machine than `ratio`.
+   */
+  cpuCostRatio: number | undefined;
+}
+
+/** The result of a workload run, as written to bench/results/*.json. */
+export interface WorkloadResult {
+  workload: string;
+  description: string;
+  size: RunSettings['size'];
+  startedAt: string;
+  finishedAt: string;
+  environment: {
+    node: string;
+    cpuModel: string;
+    cores: number;
+    pinned: boolean;
+    pinning: string;
+    autocannon: string;
+  };
+  settings: { warmupS: number; rounds: number; logLevel: string; request: string };
+  variants: VariantResult[];
+  target: { ratio: number; aspiration: number | undefined; variant: string; measured: number; met: boolean };
+  /** Conditions that make the figures doubtful (e.g. the generator, not the server, saturated). */
+  notes: string[];
+  /** Why the run failed (errors, non-2xx, a server crash); empty when ok. */
+  failures: string[];
+  ok: boolean;
+}
+
+const SIDES: readonly Side[] = ['ours', 'peer'];
+
+/** Servers still running, stopped on SIGINT. */
+const live = new Set<ServerProcess>();
+
+/** Stops every server this process started (used on SIGINT and on errors). */
+export async function stopAllServers(): Promise<void> {
+  await Promise.all([...live].map((s) => s.stop()));
+  live.clear();
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  if (sorted.length === 0) return Number.NaN;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+function autocannonVersion(): string {
+  try {
+    return (createRequire(import.meta.url)('autocannon/package.json') as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+async function load(
+  workload: Workload,
+  server: ServerProcess,
+  variant: Variant,
+  durationS: number,
+  pinned: boolean,
+): Promise<{
+  result: AutocannonResult;
+  serverCpuPercent: number | undefined;
+  clientCpuPercent: number;
+  interferencePercent: RoundResult['interferencePercent'];
+}> {
+  const cores0 = readCoreTimes();
+  const cpu0 = server.cpuSeconds();
+  const client0 = process.cpuUsage();
+  const t0 = performance.now();
+  const result = await autocannon({
+    url: server.origin + workload.request.path,
+    method: workload.request.method,
+    ...(workload.request.headers ? { headers: workload.request.headers } : {}),
+    ...(workload.request.body !== undefined ? { body: workload.request.body } : {}),
+    connections: variant.connections,
+    pipelining: variant.pipelining,
+    duration: durationS,
+    timeout: 10,
+  });
+  const wallS = (performance.now() - t0) / 1000;
+  const cpu1 = server.cpuSeconds();
+  const client = process.cpuUsage(client0);
+  const cores1 = readCoreTimes();
+  const serverCpuPercent = cpu0 === undefined || cpu1 === undefined ? undefined : (100 * (cpu1 - cpu0)) / wallS;
+  const clientCpuPercent = (100 * (client.user + client.system)) / 1e6 / wallS;
+  const serverCore = coreBusyPercent(cores0, cores1, SERVER_CORE);
+  const clientCore = coreBusyPercent(cores0, cores1, CLIENT_CORE);
+  const interferencePercent =
+    pinned && serverCore !== undefined && clientCore !== undefined && serverCpuPercent !== undefined
+      ? { serverCore: Math.max(0, serverCore - serverCpuPercent), clientCore: Math.max(0, clientCore - clientCpuPercent) }
+      : undefined;
+  return { result, serverCpuPercent, clientCpuPercent, interferencePercent };
+}
+
+function statusCodes(result: AutocannonResult): Record<string, number> {
+  return Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, { count }]) => [code, Number(count)]));
+}
+
+function failuresOf(label: string, result: AutocannonResult): string[] {
+  const out: string[] = [];
+  if (result.errors > 0) out.push(`${label}: ${result.errors} connection errors (${result.timeouts} timeouts)`);
+  if (result.non2xx > 0) out.push(`${label}: ${result.non2xx} non-2xx responses ${JSON.stringify(statusCodes(result))}`);
+  if (result.requests.total === 0) out.push(`${label}: no responses at all`);
+  return out;
+}
+
+function summarise(server: string, rounds: RoundResult[]): SideSummary {
+  const cpu = rounds.map((r) => r.serverCpuPercent).filter((v): v is number => v !== undefined);
+  const perRequest = rounds.map((r) => r.serverCpuUsPerRequest).filter((v): v is number => v !== undefined);
+  return {
+    server,
+    requestsPerSecond: median(rounds.map((r) => r.requestsPerSecond)),
+    latencyP50Ms: median(rounds.map((r) => r.latencyP50Ms)),
+    latencyP99Ms: median(rounds.map((r) => r.latencyP99Ms)),
+    errors: rounds.reduce((n, r) => n + r.errors, 0),
+    non2xx: rounds.reduce((n, r) => n + r.non2xx, 0),
+    serverCpuPercent: cpu.length ? median(cpu) : undefined,
+    serverCpuUsPerRequest: perRequest.length ? median(perRequest) : undefined,
+    clientCpuPercent: median(rounds.map((r) => r.clientCpuPercent)),
+  };
+}
+
+const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+
+/**
+ * Runs `workload` with `settings`. Never throws for a bad measurement: failures (errors,
+ * non-2xx, a failed pre-flight check) are listed in `failures` and make `ok` false.
+ *
+ * @throws Error when a server cannot be started (its stderr is in the message)
+ */
+export async function runWorkload(workload: Workload, settings: RunSettings): Promise<WorkloadResult> {
+  const startedAt = new Date().toISOString();
+  const failures: string[] = [];
+  const notes: string[] = [];
+  const { print } = settings;
+  const servers = {} as Record<Side, ServerProcess>;
+  const variants: VariantResult[] = [];
+  try {
+    for (const side of SIDES) {
+      const dir = join(settings.tmpDir, `${workload.name}-${side}`);
+      mkdirSync(dir, { recursive: true });
+      const server = await startServer({
+        entry: workload.servers[side].entry,
+        child: { tmpDir: dir, logLevel: settings.logLevel },
+        pinning: settings.pinning,
+        stderrPath: join(dir, 'stderr.log'),
+        ...(settings.profileDir ? { nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${settings.profileDir}`, `--cpu-prof-name=${workload.name}-${side}.cpuprofile`] } : {}),
+      });
+      live.add(server);
+      servers[side] = server;
+      print(`  ${side}: ${workload.servers[side].label} listening at ${server.origin} (pid ${server.pid})`);
+    }
+
+    for (const side of SIDES) {
+      const { method, path, headers, body } = workload.request;
+      const response = await fetch(servers[side].origin + path, { method, ...(headers ? { headers } : {}), ...(body !== undefined ? { body } : {}) });
+      try {
+        workload.verify(side, { status: response.status, headers: response.headers, body: await response.text() });
+      } catch (err) {
+        failures.push(`pre-flight check of ${side} failed: ${(err as Error).message}`);
+      }
+    }
+
+    if (failures.length === 0) {
+      for (const variant of settings.variants) {
+        print(`  ${variant.name}: ${variant.connections} connections, pipelining ${variant.pipelining}, ${settings.rounds} × ${variant.durationS} s per side after ${settings.warmupS} s warm-up`);
+        for (const side of SIDES) {
+          const { result } = await load(workload, servers[side], variant, settings.warmupS, settings.pinning.enabled);
+          failures.push(...failuresOf(`${variant.name} warm-up ${side}`, result));
+        }
+        const rounds: RoundResult[] = [];
+        for (let round = 1; round <= settings.rounds; round++) {
+          const order: readonly Side[] = round % 2 === 1 ? SIDES : [...SIDES].reverse();
+          for (const side of order) {
+            const { result, serverCpuPercent, clientCpuPercent, interferencePercent } = await load(
+              workload,
+              servers[side],
+              variant,
+              variant.durationS,
+              settings.pinning.enabled,
+            );
+            failures.push(...failuresOf(`${variant.name} round ${round} ${side}`, result));
+            const r: RoundResult = {
+              side,
+              round,
+              requestsPerSecond: result.requests.total / result.duration,
+              latencyP50Ms: result.latency.p50,
+              latencyP99Ms: result.latency.p99,
+              latencyMeanMs: result.latency.average,
+              requests: result.requests.total,
+              errors: result.errors,
+              timeouts: result.timeouts,
+              non2xx: result.non2xx,
+              statusCodes: statusCodes(result),
+              serverCpuPercent,
+              serverCpuUsPerRequest:
+                serverCpuPercent === undefined || result.requests.total === 0
+                  ? undefined
+                  : (serverCpuPercent / 100) * 1e6 * (result.duration / result.requests.total),
+              clientCpuPercent,
+              interferencePercent,
+              durationS: result.duration,
+            };
+            rounds.push(r);
+            print(
+              `    round ${round} ${side.padEnd(4)} ${fmt(r.requestsPerSecond).padStart(7)} req/s  p50 ${r.latencyP50Ms} ms  p99 ${r.latencyP99Ms} ms` +
+                `  server CPU ${serverCpuPercent === undefined ? '?' : Math.round(serverCpuPercent)} %` +
+                `${r.serverCpuUsPerRequest === undefined ? '' : ` = ${r.serverCpuUsPerRequest.toFixed(1)} µs/req`}  client CPU ${Math.round(clientCpuPercent)} %` +
+                (interferencePercent ? `  other load core0 ${Math.round(interferencePercent.serverCore)} % core1 ${Math.round(interferencePercent.clientCore)} %` : ''),
+            );
+          }
+        }
+        const ours = summarise(workload.servers.ours.label, rounds.filter((r) => r.side === 'ours'));
+        const peer = summarise(workload.servers.peer.label, rounds.filter((r) => r.side === 'peer'));
+        const ratio = ours.requestsPerSecond / peer.requestsPerSecond;
+        const cpuCostRatio =
+          ours.serverCpuUsPerRequest && peer.serverCpuUsPerRequest ? peer.serverCpuUsPerRequest / ours.serverCpuUsPerRequest : undefined;
+        variants.push({ ...variant, rounds, ours, peer, ratio, cpuCostRatio });
+        const interfered = rounds.filter(
+          (r) => r.interferencePercent && Math.max(r.interferencePercent.serverCore, r.interferencePercent.clientCore) > 10,
+        );
+        if (interfered.length > 0) {
+          const worst = Math.max(...interfered.map((r) => Math.max(r.interferencePercent!.serverCore, r.interferencePercent!.clientCore)));
+          notes.push(
+            `${variant.name}: other processes used up to ${Math.round(worst)} % of a benchmark core in ${interfered.length} of ${rounds.length} rounds: the machine was not quiet, treat the figures as rough`,
+          );
+        }
+        const generatorBound = rounds.filter(
+          (r) =>
+            r.side === 'peer' &&
+            r.serverCpuPercent !== undefined &&
+            r.serverCpuPercent < 90 &&
+            r.clientCpuPercent + (r.interferencePercent?.clientCore ?? 0) > 90,
+        );
+        if (generatorBound.length > 0) {
+          notes.push(
+            `${variant.name}: in ${generatorBound.length} peer round(s) the generator's core was full while the peer's was not: the generator (or other load on its core) limited the peer, so the req/s ratio is overstated; see the CPU-cost ratio`,
+          );
+        }
+      }
+    }
+  } finally {
+    for (const side of SIDES) {
+      const server = servers[side];
+      if (!server) continue;
+      await server.stop();
+      live.delete(server);
+    }
+  }
+
+  const primary = variants[0];
+  const measured = primary?.ratio ?? Number.NaN;
+  return {
+    workload: workload.name,
+    description: workload.description,
+    size: settings.size,
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    environment: {
+      node: process.version,
+      cpuModel: cpus()[0]?.model ?? 'unknown',
+      cores: cpus().length,
+      pinned: settings.pinning.enabled,
+      pinning: settings.pinning.enabled ? 'server on core 0, load generator on core 1 (taskset)' : `unpinned: ${settings.pinning.reason}`,
+      autocannon: autocannonVersion(),
+    },
+    settings: {
+      warmupS: settings.warmupS,
+      rounds: settings.rounds,
+      logLevel: settings.logLevel,
+      request: `${workload.request.method} ${workload.request.path}`,
+    },
+    variants,
+    target: {
+      ratio: workload.target.ratio,
+      aspiration: workload.target.aspiration,
+      variant: primary?.name ?? '',
+      measured,
+      met: measured >= workload.target.ratio,
+    },
+    notes,
+    failures,
+    ok: failures.length === 0 && variants.length === settings.variants.length,
+  };
+}
