@@ -14,7 +14,7 @@ export const httpCore: Workload = {
   name: 'http-core',
   description: 'GET /bench/hello/:name → small JSON; ours = createPlatform + buildServer (full plugin stack), peer = bare node:http',
   servers: {
-    ours: { label: 'grunnmur platform', entry: new URL('file:///tmp/bt/ours-standin.ts') },
+    ours: { label: 'grunnmur platform', entry: new URL('./ours.ts', import.meta.url) },
     peer: { label: 'bare node:http', entry: new URL('./peer.ts', import.meta.url) },
   },
   request: { method: 'GET', path: `/bench/hello/${NAME}` },
