@@ -83,7 +83,7 @@ describe('grunnmur start with bad input', () => {
   it('stops with the reason when DATABASE_URL cannot be reached, without a stack trace', async () => {
     const run = await runCli(['start', '--port', '0'], { DATABASE_URL: 'postgres://127.0.0.1:1/nowhere' });
     assert.equal(run.code, 1);
-    assert.match(run.stderr, /^grunnmur: Cannot reach the database at postgres:\/\/127\.0\.0\.1:1\/nowhere: ECONNREFUSED/);
+    assert.match(run.stderr, /^grunnmur: Cannot reach the database at postgres:\/\/127\.0\.0\.1:1\/nowhere: connect ECONNREFUSED 127\.0\.0\.1:1\n$/);
     assert.doesNotMatch(run.stderr, /\n\s+at /);
   });
 

@@ -39,10 +39,10 @@ const probe: Component = {
         return reply.code(201).send({ name });
       },
     );
-    app.get('/probe/domain-error', async () => {
+    app.get('/probe/domain-error', { schema: { hide: true } }, async () => {
       throw new AppError('PROBE_NOPE', 409, 'Not this way', { detail: 'because' });
     });
-    app.get('/probe/crash', async () => {
+    app.get('/probe/crash', { schema: { hide: true } }, async () => {
       throw new Error('secret internal detail');
     });
   },
