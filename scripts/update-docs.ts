@@ -1,12 +1,13 @@
 /**
  * Regenerates the generated parts of the docs: the configuration reference in README.md
- * (from the zod schema). `test/docs.test.ts` fails when they are out of date.
+ * (from the zod schema) and `docs/errors.md` (from the error catalogues). `test/docs.test.ts` fails when they are out of date.
  *
  * Run: `npm run docs`.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { configReferenceMarkdown } from '../src/platform/config.ts';
+import { errorCatalogueMarkdown } from '../src/error-catalogue.ts';
 
 /** Replaces the text between `<!-- name:start -->` and `<!-- name:end -->`. */
 export function replaceBlock(text: string, name: string, content: string): string {
@@ -26,5 +27,6 @@ export function renderReadme(current: string): string {
 if (import.meta.filename === resolve(process.argv[1] ?? '')) {
   const path = resolve(import.meta.dirname, '../README.md');
   writeFileSync(path, renderReadme(readFileSync(path, 'utf8')));
-  process.stdout.write('README.md updated\n');
+  writeFileSync(resolve(import.meta.dirname, '../docs/errors.md'), errorCatalogueMarkdown());
+  process.stdout.write('README.md and docs/errors.md updated\n');
 }

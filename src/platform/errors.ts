@@ -50,7 +50,6 @@ export interface ErrorCodeInfo {
  */
 export const platformErrors = {
   PLATFORM_NOT_FOUND: { status: 404, title: 'Not found' },
-  PLATFORM_METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
   PLATFORM_BAD_REQUEST: { status: 400, title: 'Bad request' },
   PLATFORM_VALIDATION_FAILED: { status: 400, title: 'Validation failed' },
   PLATFORM_MALFORMED_JSON: { status: 400, title: 'Malformed JSON body' },

@@ -1,0 +1,51 @@
+/**
+ * Every error code Grunnmur can answer with, gathered from each component's own catalogue.
+ * `docs/errors.md` is generated from this list (`npm run docs`), and
+ * `test/error-catalogue.test.ts` checks that the list, the docs and the codes thrown in the
+ * code stay in step. Codes are never reused for another meaning.
+ */
+import type { ErrorCodeInfo } from './platform/errors.ts';
+import { platformErrors } from './platform/errors.ts';
+import { jobErrors } from './platform/jobs/job-queue.ts';
+import { keysErrors } from './platform/keys/key-store.ts';
+import { outboxErrors } from './platform/outbox/outbox.ts';
+import { pkiErrors } from './platform/pki/test-pki.ts';
+import { registersErrors } from './registers/index.ts';
+
+/** One catalogue: where its codes come from, and the codes. */
+export interface ErrorCatalogue {
+  /** Area name, as in the docs heading. */
+  area: string;
+  /** Source file that owns the catalogue, relative to the repository root. */
+  source: string;
+  codes: Record<string, ErrorCodeInfo>;
+}
+
+/** All catalogues, kernel first. */
+export const errorCatalogues: ErrorCatalogue[] = [
+  { area: 'Platform kernel', source: 'src/platform/errors.ts', codes: platformErrors },
+  { area: 'Durable jobs', source: 'src/platform/jobs/job-queue.ts', codes: jobErrors },
+  { area: 'Outbox', source: 'src/platform/outbox/outbox.ts', codes: outboxErrors },
+  { area: 'Signing keys', source: 'src/platform/keys/key-store.ts', codes: keysErrors },
+  { area: 'Test PKI', source: 'src/platform/pki/test-pki.ts', codes: pkiErrors },
+  { area: 'Registers', source: 'src/registers/errors.ts', codes: registersErrors },
+];
+
+/** `docs/errors.md`, rendered from {@link errorCatalogues}. */
+export function errorCatalogueMarkdown(): string {
+  const parts = [
+    '# Error codes',
+    '',
+    'Generated from the catalogues in the code by `npm run docs`; do not edit by hand.',
+    '',
+    'Public APIs answer errors as RFC 9457 `application/problem+json` with these codes in `code`',
+    '(and `type` = `urn:grunnmur:problem:<code in kebab-case>`), except where the real service has',
+    'its own error format. A 5xx never shows more than its title; the request id in `instance`',
+    'finds the details in the log.',
+  ];
+  for (const cat of errorCatalogues) {
+    parts.push('', `## ${cat.area}`, '', `Source: \`${cat.source}\``, '', '| code | status | title |', '|---|---|---|');
+    for (const [code, info] of Object.entries(cat.codes)) parts.push(`| \`${code}\` | ${info.status} | ${info.title} |`);
+  }
+  return `${parts.join('\n')}\n`;
+}
