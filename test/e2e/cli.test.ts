@@ -123,3 +123,66 @@ describe('grunnmur config', () => {
     for (const name of ['DATABASE_URL', 'PORT', 'SMTP_URL', 'SMS_GATEWAY_URL', 'JOBS_LEASE_S']) assert.match(run.stdout, new RegExp(`^${name} `, 'm'));
   });
 });
+
+describe('grunnmur seed', () => {
+  it('seeds a deterministic population, then refuses to seed the same database again', async () => {
+    const db = await createTestDatabase('sqlite', [], { file: true });
+    try {
+      const first = await runCli(['seed', '--persons', '3000', '--orgs', '150', '--seed', 'cli-test'], { DATABASE_URL: db.url });
+      assert.equal(first.code, 0, first.stderr);
+      assert.match(first.stdout, /^Seeded 3000 persons, \d+ organisations and \d+ roles with seed "cli-test" in [\d.]+ s/);
+      const count = async () =>
+        Number(
+          (await db.kysely.selectFrom('registers_persons').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n,
+        );
+      assert.equal(await count(), 3000);
+      const again = await runCli(['seed', '--persons', '10', '--seed', 'other'], { DATABASE_URL: db.url });
+      assert.equal(again.code, 1);
+      assert.match(again.stderr, /^grunnmur: .*already seeded/i);
+      assert.equal(await count(), 3000);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('rejects a bad --persons with a usage error', async () => {
+    const run = await runCli(['seed', '--persons', 'many']);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /--persons must be a whole number from 0 to 20000000 \(got "-5"\)/);
+  });
+});
+
+describe('grunnmur cert issue', () => {
+  it('writes a key and a certificate chain for an organisation, with the orgnr in the subject', async () => {
+    const db = await createTestDatabase('sqlite', [], { file: true });
+    const out = mkdtempSync(join(tmpdir(), 'grunnmur-cert-'));
+    try {
+      const run = await runCli(['cert', 'issue', '--org', '991825827', '--out', out, '--name', 'Digitaliseringsdirektoratet'], {
+        DATABASE_URL: db.url,
+      });
+      assert.equal(run.code, 0, run.stderr);
+      assert.match(run.stdout, /^Issued enterprise certificate for Digitaliseringsdirektoratet \(991825827\)/);
+      const { X509Certificate } = await import('node:crypto');
+      const chainPem = readFileSync(join(out, '991825827.chain.pem'), 'utf8');
+      const certs = chainPem.match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g) ?? [];
+      assert.equal(certs.length, 3);
+      const leaf = new X509Certificate(readFileSync(join(out, '991825827.cert.pem')));
+      assert.match(leaf.subject, /991825827/);
+      const issuing = new X509Certificate(certs[1]!);
+      assert.ok(leaf.verify(issuing.publicKey));
+      const { createPrivateKey } = await import('node:crypto');
+      assert.ok(leaf.checkPrivateKey(createPrivateKey(readFileSync(join(out, '991825827.key.pem')))));
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+      await db.close();
+    }
+  });
+
+  it('rejects an organisasjonsnummer with a wrong check digit, naming the rule, and writes nothing', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'grunnmur-cert-')), 'certs');
+    const run = await runCli(['cert', 'issue', '--org', '991825828', '--out', out], { DATABASE_URL: 'sqlite::memory:' });
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /^grunnmur: Invalid organisasjonsnummer: .*check digit/);
+    assert.throws(() => readFileSync(join(out, '991825828.cert.pem')));
+  });
+});
