@@ -158,6 +158,7 @@ async function load(
 ): Promise<{
   result: AutocannonResult;
   serverCpuPercent: number | undefined;
+  serverCpuSeconds: number | undefined;
   clientCpuPercent: number;
   interferencePercent: RoundResult['interferencePercent'];
 }> {
@@ -179,7 +180,8 @@ async function load(
   const cpu1 = server.cpuSeconds();
   const client = process.cpuUsage(client0);
   const cores1 = readCoreTimes();
-  const serverCpuPercent = cpu0 === undefined || cpu1 === undefined ? undefined : (100 * (cpu1 - cpu0)) / wallS;
+  const serverCpuSeconds = cpu0 === undefined || cpu1 === undefined ? undefined : cpu1 - cpu0;
+  const serverCpuPercent = serverCpuSeconds === undefined ? undefined : (100 * serverCpuSeconds) / wallS;
   const clientCpuPercent = (100 * (client.user + client.system)) / 1e6 / wallS;
   const serverCore = coreBusyPercent(cores0, cores1, SERVER_CORE);
   const clientCore = coreBusyPercent(cores0, cores1, CLIENT_CORE);
@@ -187,7 +189,7 @@ async function load(
     pinned && serverCore !== undefined && clientCore !== undefined && serverCpuPercent !== undefined
       ? { serverCore: Math.max(0, serverCore - serverCpuPercent), clientCore: Math.max(0, clientCore - clientCpuPercent) }
       : undefined;
-  return { result, serverCpuPercent, clientCpuPercent, interferencePercent };
+  return { result, serverCpuPercent, serverCpuSeconds, clientCpuPercent, interferencePercent };
 }
 
 function statusCodes(result: AutocannonResult): Record<string, number> {
@@ -270,7 +272,7 @@ export async function runWorkload(workload: Workload, settings: RunSettings): Pr
         for (let round = 1; round <= settings.rounds; round++) {
           const order: readonly Side[] = round % 2 === 1 ? SIDES : [...SIDES].reverse();
           for (const side of order) {
-            const { result, serverCpuPercent, clientCpuPercent, interferencePercent } = await load(
+            const { result, serverCpuPercent, serverCpuSeconds, clientCpuPercent, interferencePercent } = await load(
               workload,
               servers[side],
               variant,
@@ -292,9 +294,7 @@ export async function runWorkload(workload: Workload, settings: RunSettings): Pr
               statusCodes: statusCodes(result),
               serverCpuPercent,
               serverCpuUsPerRequest:
-                serverCpuPercent === undefined || result.requests.total === 0
-                  ? undefined
-                  : (serverCpuPercent / 100) * 1e6 * (result.duration / result.requests.total),
+                serverCpuSeconds === undefined || result.requests.total === 0 ? undefined : (serverCpuSeconds * 1e6) / result.requests.total,
               clientCpuPercent,
               interferencePercent,
               durationS: result.duration,
