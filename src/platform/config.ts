@@ -47,6 +47,16 @@ export const configSchema = z.object({
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info')
     .describe('pino log level'),
+  TRUST_PROXY: z
+    .string()
+    .regex(
+      /^(true|false|\d{1,2}|[0-9a-fA-F.:/]+(,\s*[0-9a-fA-F.:/]+)*)$/,
+      'must be false, true, a hop count, or a comma-separated list of proxy addresses/CIDRs',
+    )
+    .default('false')
+    .describe(
+      'Which X-Forwarded-For/-Proto hops to believe (client IP for rate limits and logs): false (default; direct clients), true (any), a hop count, or proxy addresses/CIDRs such as 127.0.0.1,10.0.0.0/8',
+    ),
   BODY_LIMIT_BYTES: int(1024, 1024 ** 3).default(1_048_576).describe('Largest accepted JSON/form request body, in bytes'),
   RATE_LIMIT_MAX: int(0, 10_000_000)
     .default(6000)

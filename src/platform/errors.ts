@@ -51,6 +51,10 @@ export interface ErrorCodeInfo {
 export const platformErrors = {
   PLATFORM_NOT_FOUND: { status: 404, title: 'Not found' },
   PLATFORM_BAD_REQUEST: { status: 400, title: 'Bad request' },
+  PLATFORM_FORBIDDEN: { status: 403, title: 'Forbidden' },
+  PLATFORM_METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
+  PLATFORM_HEADERS_TOO_LARGE: { status: 431, title: 'Request header fields too large' },
+  PLATFORM_REQUEST_TIMEOUT: { status: 408, title: 'Request timeout' },
   PLATFORM_VALIDATION_FAILED: { status: 400, title: 'Validation failed' },
   PLATFORM_MALFORMED_JSON: { status: 400, title: 'Malformed JSON body' },
   PLATFORM_BODY_TOO_LARGE: { status: 413, title: 'Request body too large' },

@@ -3,7 +3,7 @@
  * `identifierErrors` (fødselsnummer / organisasjonsnummer validation) is part of it.
  */
 import { AppError, type ErrorCodeInfo } from '../platform/errors.ts';
-import { identifierErrors } from './identifiers/errors.ts';
+import { identifierErrors } from '../platform/identifiers/errors.ts';
 
 /** Every error code of the registers component. Listed in `src/registers/README.md`. */
 export const registersErrors = {

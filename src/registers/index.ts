@@ -17,7 +17,7 @@ export { FIXED_ORGANISATIONS, DIGDIR_ORGNR, EBOKS_ORGNR, POSTEN_BRING_ORGNR, PRI
 export { findOrganisationName } from './domain/enhetsregisteret.ts';
 export { createRegistersClient, type RegistersClient, type SearchEnheterQuery } from './client.ts';
 export type * from './wire-types.ts';
-export * from './identifiers/index.ts';
+export * from '../platform/identifiers/index.ts';
 
 /**
  * Seeds the registers on first start: when no seed has completed and the tables are empty

@@ -139,6 +139,39 @@ for (const engine of testEngines()) {
       assert.equal(await countItems(t), 0);
     });
 
+    it('does not coerce body types: a number where the schema wants a string is a validation error', async () => {
+      const res = await t.app.inject({ method: 'POST', url: '/probe/items', payload: { name: 12345 } });
+      assert.equal(res.statusCode, 400);
+      assert.equal(res.json().code, 'PLATFORM_VALIDATION_FAILED');
+      assert.equal(await countItems(t), 0);
+    });
+
+    it('answers a text/plain body on a JSON endpoint with 415 PLATFORM_UNSUPPORTED_MEDIA_TYPE', async () => {
+      const res = await t.app.inject({ method: 'POST', url: '/probe/items', headers: { 'content-type': 'text/plain' }, payload: 'name=x' });
+      assert.equal(res.statusCode, 415);
+      assert.equal(res.json().code, 'PLATFORM_UNSUPPORTED_MEDIA_TYPE');
+      assert.equal(await countItems(t), 0);
+    });
+
+    it('rejects a JSON body with a __proto__ key (prototype poisoning) and writes nothing', async () => {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/probe/items',
+        headers: { 'content-type': 'application/json' },
+        payload: '{"name":"x","__proto__":{"admin":true}}',
+      });
+      assert.equal(res.statusCode, 400);
+      assert.equal(res.json().code, 'PLATFORM_MALFORMED_JSON');
+      assert.equal(await countItems(t), 0);
+    });
+
+    it('answers a known path with the wrong method with 405 and an Allow header', async () => {
+      const res = await t.app.inject({ method: 'DELETE', url: '/probe/items' });
+      assert.equal(res.statusCode, 405);
+      assert.equal(res.headers.allow, 'POST');
+      assert.equal(res.json().code, 'PLATFORM_METHOD_NOT_ALLOWED');
+    });
+
     it('accepts a valid body', async () => {
       const res = await t.app.inject({ method: 'POST', url: '/probe/items', payload: { name: 'ok' } });
       assert.equal(res.statusCode, 201);
@@ -177,7 +210,53 @@ for (const engine of testEngines()) {
   });
 }
 
+describe('HTTP parser errors', () => {
+  it('answers headers larger than 16 KiB with 431 problem+json, not Fastify\'s JSON', async () => {
+    const t = await createTestPlatform('sqlite');
+    try {
+      await t.app.listen({ host: '127.0.0.1', port: 0 });
+      const { port } = t.app.server.address() as import('node:net').AddressInfo;
+      const { connect } = await import('node:net');
+      const raw = await new Promise<string>((resolve, reject) => {
+        const socket = connect(port, '127.0.0.1', () => {
+          socket.write(`GET /health/live HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
+        });
+        let data = '';
+        socket.on('data', (d) => (data += d));
+        socket.on('close', () => resolve(data));
+        socket.on('error', reject);
+      });
+      assert.match(raw, /^HTTP\/1\.1 431 /);
+      assert.match(raw, /content-type: application\/problem\+json/i);
+      assert.equal(JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4)).code, 'PLATFORM_HEADERS_TOO_LARGE');
+    } finally {
+      await t.close();
+    }
+  });
+});
+
 describe('rate limiting', () => {
+  it('does not let a client pick its own bucket with X-Forwarded-For unless TRUST_PROXY says so', async () => {
+    const t = await createTestPlatform('sqlite', [], { RATE_LIMIT_MAX: '2' });
+    try {
+      for (let i = 0; i < 2; i++) assert.equal((await t.app.inject('/metrics')).statusCode, 200);
+      const spoofed = await t.app.inject({ url: '/metrics', headers: { 'x-forwarded-for': '10.9.9.9' } });
+      assert.equal(spoofed.statusCode, 429);
+    } finally {
+      await t.close();
+    }
+    const behindProxy = await createTestPlatform('sqlite', [], { RATE_LIMIT_MAX: '2', TRUST_PROXY: '127.0.0.1' });
+    try {
+      for (let i = 0; i < 2; i++) {
+        assert.equal((await behindProxy.app.inject({ url: '/metrics', headers: { 'x-forwarded-for': '10.0.0.1' } })).statusCode, 200);
+      }
+      assert.equal((await behindProxy.app.inject({ url: '/metrics', headers: { 'x-forwarded-for': '10.0.0.1' } })).statusCode, 429);
+      assert.equal((await behindProxy.app.inject({ url: '/metrics', headers: { 'x-forwarded-for': '10.0.0.2' } })).statusCode, 200);
+    } finally {
+      await behindProxy.close();
+    }
+  });
+
   it('answers 429 PLATFORM_RATE_LIMITED with retry-after once the limit is passed', async () => {
     const t = await createTestPlatform('sqlite', [], { RATE_LIMIT_MAX: '3', RATE_LIMIT_WINDOW_S: '60' });
     try {

@@ -49,6 +49,7 @@ export function toAppError(error: unknown): AppError {
       case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
         return platformError('PLATFORM_BAD_REQUEST', 'Content-Length does not match the body', { cause: error });
     }
+    if (fe.statusCode === 403) return platformError('PLATFORM_FORBIDDEN', 'Access to this resource is forbidden', { cause: error });
     if (fe.statusCode === 429) return platformError('PLATFORM_RATE_LIMITED', 'Too many requests; slow down and retry later', { cause: error });
     if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
       return new AppError('PLATFORM_BAD_REQUEST', fe.statusCode, fe.message || 'Bad request', { cause: error });

@@ -12,6 +12,10 @@ import formbody from '@fastify/formbody';
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import { Histogram } from 'prom-client';
+import { Ajv, type Options as AjvOptions } from 'ajv';
+import ajvFormats from 'ajv-formats';
+import type { Socket } from 'node:net';
+import { STATUS_CODES } from 'node:http';
 import { sql } from 'kysely';
 import { platformError } from '../errors.ts';
 import type { Platform } from '../platform.ts';
@@ -40,20 +44,33 @@ export async function createHttpServer(platform: Platform, options: HttpServerOp
     bodyLimit: config.BODY_LIMIT_BYTES,
     // One access-log line per request (onResponse below) instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
-    trustProxy: true,
+    trustProxy: trustProxySetting(config.TRUST_PROXY),
     requestIdHeader: false,
     genReqId: (req) => {
       const incoming = req.headers['x-request-id'];
       return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     },
     routerOptions: { ignoreTrailingSlash: true },
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
+    clientErrorHandler: clientErrorProblem,
   });
+  app.setValidatorCompiler(validatorCompiler());
+  // JSON and forms only: a text/plain body on a JSON endpoint is a 415, not a schema error.
+  app.removeContentTypeParser('text/plain');
 
   app.setErrorHandler(problemErrorHandler);
-  app.setNotFoundHandler((request, reply) =>
-    problemErrorHandler(platformError('PLATFORM_NOT_FOUND', `No resource at ${request.method} ${request.url.split('?')[0]}`), request, reply),
-  );
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '/';
+    const allowed = METHODS.filter((method) => method !== request.method && app.findRoute({ method, url: path }) !== null);
+    if (allowed.length > 0) {
+      reply.header('allow', allowed.join(', '));
+      return problemErrorHandler(
+        platformError('PLATFORM_METHOD_NOT_ALLOWED', `${request.method} is not allowed on ${path}; allowed: ${allowed.join(', ')}`),
+        request,
+        reply,
+      );
+    }
+    return problemErrorHandler(platformError('PLATFORM_NOT_FOUND', `No resource at ${request.method} ${path}`), request, reply);
+  });
 
   const duration = new Histogram({
     name: 'http_request_duration_seconds',
@@ -158,6 +175,65 @@ export async function createHttpServer(platform: Platform, options: HttpServerOp
     app.get(`${first}/openapi.json`, { schema: { hide: true } }, async () => openApiFor(app, component.paths, component.title.en));
   }
   return app;
+}
+
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+
+/**
+ * Fastify's `trustProxy` from `TRUST_PROXY`: `false`/`true`, a hop count, or a list of proxy
+ * addresses/CIDRs. Default `false`: a client cannot pick its own IP (and rate-limit bucket) with
+ * `X-Forwarded-For`.
+ */
+export function trustProxySetting(value: string): boolean | string | ((address: string, hop: number) => boolean) {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    return (_address, hop) => hop < hops;
+  }
+  return value;
+}
+
+/**
+ * Request validation: bodies are validated strictly (no type coercion: `"orgnr": 991825827` is
+ * not a string), while path parameters and query strings, which are always text on the wire,
+ * are coerced to the schema's types. Formats (`date-time`, `email`, `uri`…) from ajv-formats.
+ */
+function validatorCompiler(): (route: { schema: object; httpPart?: string }) => (data: unknown) => boolean {
+  const base: AjvOptions = { allErrors: true, useDefaults: true, removeAdditional: false, strict: false };
+  const strict = new Ajv({ ...base, coerceTypes: false });
+  const coercing = new Ajv({ ...base, coerceTypes: 'array' });
+  const addFormats = ((ajvFormats as unknown as { default?: typeof ajvFormats }).default ?? ajvFormats) as unknown as (a: Ajv) => void;
+  addFormats(strict);
+  addFormats(coercing);
+  return ({ schema, httpPart }) => (httpPart === 'body' ? strict : coercing).compile(schema);
+}
+
+/**
+ * Answers errors that happen before a request exists (HTTP parser errors: headers too large,
+ * malformed request line, bad Content-Length, timeouts) as problem+json, like every other error.
+ */
+function clientErrorProblem(this: FastifyInstance, err: Error & { code?: string }, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, code, title] =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'PLATFORM_HEADERS_TOO_LARGE', 'The request line or headers are larger than this server accepts (16 KiB)']
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'PLATFORM_REQUEST_TIMEOUT', 'The request was not received in time']
+        : [400, 'PLATFORM_BAD_REQUEST', 'The request is not valid HTTP/1.1'];
+  const body = JSON.stringify({
+    type: `urn:grunnmur:problem:${code.toLowerCase().replaceAll('_', '-')}`,
+    title,
+    status,
+    code,
+  });
+  this.log.debug({ err }, 'client error');
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: application/problem+json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(err);
 }
 
 /**

@@ -206,7 +206,7 @@ for (const engine of testEngines()) {
 
     it('rejects a bad orgnr with PKI_INVALID_ORGNR and writes nothing', async () => {
       const before = await count(db, 'platform_pki_certificates');
-      for (const orgnr of ['12345678', '1234567890', '12345678a', ' 991825827', '', '991 825 827']) {
+      for (const orgnr of ['12345678', '1234567890', '12345678a', ' 991825827', '', '991 825 827', '991825828', '123456789']) {
         await assert.rejects(pki.issueEnterpriseCertificate({ orgnr, organisationName: 'Test AS' }), {
           code: 'PKI_INVALID_ORGNR',
           status: 400,
@@ -222,6 +222,10 @@ for (const engine of testEngines()) {
       });
       await assert.rejects(pki.issuePersonCertificate({ pid: '1234567890a', givenName: 'Kari', familyName: 'Nordmann' }), {
         code: 'PKI_INVALID_PID',
+      });
+      await assert.rejects(pki.issuePersonCertificate({ pid: '20036914701', givenName: 'Kari', familyName: 'Nordmann' }), {
+        code: 'PKI_INVALID_PID',
+        message: 'Invalid personidentifikator: second check digit (K2) does not match',
       });
       await assert.rejects(pki.issueEnterpriseCertificate({ orgnr: ORGNR, organisationName: '  ' }), { code: 'PKI_INVALID_NAME' });
       await assert.rejects(pki.issueEnterpriseCertificate({ orgnr: ORGNR, organisationName: 'x'.repeat(65) }), {
@@ -252,9 +256,9 @@ for (const engine of testEngines()) {
     });
 
     it('issues a person certificate with the pid in a UN:NO serialNumber', async () => {
-      const issued = await pki.issuePersonCertificate({ pid: '01017012345', givenName: 'Kari', familyName: 'Nordmann' });
+      const issued = await pki.issuePersonCertificate({ pid: '20036914700', givenName: 'Kari', familyName: 'Nordmann' });
       const leaf = new x509.X509Certificate(issued.certificatePem);
-      assert.deepEqual(leaf.subjectName.getField('2.5.4.5'), ['UN:NO-9578-9999-01017012345']);
+      assert.deepEqual(leaf.subjectName.getField('2.5.4.5'), ['UN:NO-9578-9999-20036914700']);
       assert.deepEqual(leaf.subjectName.getField('2.5.4.42'), ['Kari']);
       assert.deepEqual(leaf.subjectName.getField('2.5.4.4'), ['Nordmann']);
       assert.deepEqual(leaf.subjectName.getField('CN'), ['Kari Nordmann']);

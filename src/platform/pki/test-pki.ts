@@ -12,6 +12,7 @@
  * @see https://www.rfc-editor.org/rfc/rfc5280 X.509 certificate and CRL profile
  * @see https://www.etsi.org/deliver/etsi_en/319400_319499/31941201/ ETSI EN 319 412-1 (organizationIdentifier "NTRNO-")
  */
+import { validateFodselsnummer, validateOrganisasjonsnummer } from '../identifiers/index.ts';
 import { randomBytes, type webcrypto } from 'node:crypto';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -27,8 +28,8 @@ type CryptoKeyPair = webcrypto.CryptoKeyPair;
 
 /** Error codes of the test PKI. */
 export const pkiErrors = {
-  PKI_INVALID_ORGNR: { status: 400, title: 'Invalid organisasjonsnummer: 9 digits expected' },
-  PKI_INVALID_PID: { status: 400, title: 'Invalid personidentifikator: 11 digits expected' },
+  PKI_INVALID_ORGNR: { status: 400, title: 'Invalid organisasjonsnummer' },
+  PKI_INVALID_PID: { status: 400, title: 'Invalid personidentifikator (fødselsnummer or D-number)' },
   PKI_INVALID_NAME: { status: 400, title: 'Invalid name for the certificate subject' },
   PKI_INVALID_DNS_NAME: { status: 400, title: 'Invalid DNS name or IP address' },
   PKI_INVALID_VALIDITY: { status: 400, title: 'Invalid validity: a whole number of days from 1 to 3650' },
@@ -185,8 +186,9 @@ export class TestPki {
     validityDays?: number;
     purpose?: EnterpriseCertificatePurpose;
   }): Promise<IssuedCertificate> {
-    if (typeof req.orgnr !== 'string' || !/^[0-9]{9}$/.test(req.orgnr)) {
-      throw pkiError('PKI_INVALID_ORGNR', undefined, `Got ${JSON.stringify(String(req.orgnr)).slice(0, 40)}`);
+    const orgnr = validateOrganisasjonsnummer(req.orgnr);
+    if (!orgnr.valid) {
+      throw pkiError('PKI_INVALID_ORGNR', `Invalid organisasjonsnummer: ${orgnr.problems.map((p) => p.message).join('; ')}`);
     }
     const name = checkName(req.organisationName, 'organisationName');
     const validityDays = checkValidity(req.validityDays);
@@ -207,7 +209,7 @@ export class TestPki {
    * Issues a person certificate with a new RSA-2048 key. Subject: `C=NO, SN=<familyName>,
    * GN=<givenName>, CN=<givenName familyName>, serialNumber=UN:NO-9578-9999-<pid>`.
    *
-   * @param req.pid fødselsnummer or d-nummer, 11 digits (check digits not validated here)
+   * @param req.pid fødselsnummer or D-number, validated with both check digits (`src/platform/identifiers`)
    * @throws AppError `PKI_INVALID_PID`, `PKI_INVALID_NAME`, `PKI_INVALID_VALIDITY`
    * @see https://nkom.no/english/nameRegistrationAuthority the "UN:NO" person identifier
    */
@@ -217,7 +219,8 @@ export class TestPki {
     familyName: string;
     validityDays?: number;
   }): Promise<IssuedCertificate> {
-    if (typeof req.pid !== 'string' || !/^[0-9]{11}$/.test(req.pid)) throw pkiError('PKI_INVALID_PID');
+    const pid = validateFodselsnummer(req.pid);
+    if (!pid.valid) throw pkiError('PKI_INVALID_PID', `Invalid personidentifikator: ${pid.problems.map((p) => p.message).join('; ')}`);
     const given = checkName(req.givenName, 'givenName');
     const family = checkName(req.familyName, 'familyName');
     const common = checkName(`${given} ${family}`, 'givenName + familyName');

@@ -5,7 +5,7 @@
  * @see https://data.brreg.no/enhetsregisteret/api/dokumentasjon/no/index.html
  */
 import type { Database } from '../../platform/db/database.ts';
-import { checkOrganisasjonsnummer } from '../identifiers/index.ts';
+import { checkOrganisasjonsnummer } from '../../platform/identifiers/index.ts';
 import { registersError } from '../errors.ts';
 import { findOrganisation, findOrganisations, findPersons, listRoles, searchOrganisations } from '../store/registers-store.ts';
 import type { OrganisationRow } from '../store/tables.ts';

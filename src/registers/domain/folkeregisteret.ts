@@ -5,7 +5,7 @@
  * @see https://skatteetaten.github.io/folkeregisteret-api-dokumentasjon/oppslag/
  */
 import type { Database } from '../../platform/db/database.ts';
-import { checkFodselsnummer } from '../identifiers/index.ts';
+import { checkFodselsnummer } from '../../platform/identifiers/index.ts';
 import { registersError } from '../errors.ts';
 import { countPersons, findPerson, listPersons } from '../store/registers-store.ts';
 import type { PersonRow } from '../store/tables.ts';

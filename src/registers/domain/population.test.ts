@@ -2,7 +2,7 @@ import { describe, it, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestDatabase, testEngines, type TestDatabase } from '../../platform/db/testing.ts';
 import { AppError } from '../../platform/errors.ts';
-import { validateFodselsnummer, validateOrganisasjonsnummer } from '../identifiers/index.ts';
+import { validateFodselsnummer, validateOrganisasjonsnummer } from '../../platform/identifiers/index.ts';
 import { registersMigrations } from '../store/migrations.ts';
 import { countRows } from '../store/registers-store.ts';
 import type { OrganisationRow, PersonRow, RegistersDb, RoleRow } from '../store/tables.ts';

@@ -18,7 +18,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../../platform/db/database.ts';
-import { createRng, generateFodselsnummer, generateOrganisasjonsnummer } from '../identifiers/index.ts';
+import { createRng, generateFodselsnummer, generateOrganisasjonsnummer } from '../../platform/identifiers/index.ts';
 import { registersError } from '../errors.ts';
 import { insertRows } from '../store/bulk-insert.ts';
 import {

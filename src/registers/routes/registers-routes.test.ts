@@ -302,7 +302,7 @@ for (const engine of testEngines()) {
       });
 
       it('answers 404 REGISTERS_PERSON_NOT_FOUND for a valid unknown pid', async () => {
-        const { createRng, generateFodselsnummer } = await import('../identifiers/index.ts');
+        const { createRng, generateFodselsnummer } = await import('../../platform/identifiers/index.ts');
         const rng = createRng('unknown-person');
         let pid = generateFodselsnummer(rng, { birthDate: '1921-06-01', synthetic: 'tenor' });
         while (persons.some((x) => x.pid === pid)) pid = generateFodselsnummer(rng, { birthDate: '1921-06-01', synthetic: 'tenor' });

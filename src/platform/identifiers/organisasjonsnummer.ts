@@ -12,7 +12,7 @@
  *   no source states it as a rule. The generator uses 9 by default (8 on request).
  * - Input is never trimmed or reformatted: "974 760 673" fails `digits`.
  */
-import { AppError } from '../../platform/errors.ts';
+import { AppError } from '../errors.ts';
 import { digitShapeProblems, type IdentifierProblem } from './fodselsnummer.ts';
 import { randomInt } from './rng.ts';
 

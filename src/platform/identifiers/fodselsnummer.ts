@@ -38,7 +38,7 @@
  *   8/9) are not supported and fail `date`.
  * - Input is never trimmed or reformatted: spaces, dots and hyphens fail `digits`.
  */
-import { AppError } from '../../platform/errors.ts';
+import { AppError } from '../errors.ts';
 import { randomInt } from './rng.ts';
 
 /** `FNR` = fødselsnummer (day 01–31); `DNR` = D-number (day + 40, first digit 4–7). */

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { AppError } from '../../platform/errors.ts';
+import { AppError } from '../errors.ts';
 import {
   checkFodselsnummer,
   generateFodselsnummer,

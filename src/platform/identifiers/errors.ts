@@ -1,10 +1,10 @@
 /**
- * Error codes thrown by the Norwegian identifier functions (`src/registers/identifiers`).
+ * Error codes thrown by the Norwegian identifier functions (`src/platform/identifiers`).
  *
  * Part of the registers component's catalogue; the registers `errors.ts` spreads this object
  * into its own list.
  */
-import type { ErrorCodeInfo } from '../../platform/errors.ts';
+import type { ErrorCodeInfo } from '../errors.ts';
 
 /** Catalogue of the identifier error codes, with the HTTP status each one answers. */
 export const identifierErrors = {
