@@ -4,8 +4,10 @@
  * Every failure prints one clear line (or the list of configuration problems) and exits 1;
  * stack traces go to the log only when LOG_LEVEL=debug.
  */
+import { createServer, type AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
-import { resolve } from 'node:path';
+import { writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import pino from 'pino';
 import { selectComponents, selectableComponentNames } from '../components.ts';
 import { allMigrations, createPlatform, startServer } from '../platform/boot.ts';
@@ -48,7 +50,12 @@ async function cmdStart(args: string[]): Promise<void> {
   const only = values.only?.split(',').map((s) => s.trim()).filter(Boolean);
   if (values.only !== undefined && (!only || only.length === 0)) throw new UsageError('--only needs at least one component name');
   const components = selectComponents(only);
-  const config = loadConfig(process.env, port === undefined ? {} : { PORT: String(port) });
+  const overrides = port === undefined ? {} : { PORT: String(port) };
+  let config = loadConfig(process.env, overrides);
+  if (config.PORT === 0) {
+    // Resolve "any free port" now, so PUBLIC_URL (links, issuer URLs, CRL locations) names the real port.
+    config = loadConfig(process.env, { ...overrides, PORT: String(await findFreePort(config.HOST)) });
+  }
   const platform = await createPlatform({ config, components });
   const { app, address } = await startServer(platform);
   platform.log.info({ address, components: components.map((c) => c.name), database: platform.db.safeUrl }, 'Grunnmur is running');
@@ -64,6 +71,18 @@ async function cmdStart(args: string[]): Promise<void> {
   };
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
+}
+
+/** A TCP port that is free on `host` right now (the OS picks it). */
+function findFreePort(host: string): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, host, () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolvePort(port));
+    });
+  });
 }
 
 async function cmdSeed(args: string[]): Promise<void> {
@@ -142,16 +161,32 @@ async function cmdCert(args: string[]): Promise<void> {
   try {
     await runMigrations(db, allMigrations(selectComponents()));
     const organisationName = values.name ?? (await findOrganisationName(db, orgnr)) ?? `Testvirksomhet ${orgnr}`;
-    const pki = new TestPki(db, { log: pino({ level: 'silent' }) });
+    const pki = new TestPki(db, { log: pino({ level: 'silent' }), publicUrl: config.PUBLIC_URL });
     await pki.ensure();
     const issued = await pki.issueEnterpriseCertificate({ orgnr, organisationName });
-    const files = await writeCertificateFiles(issued, resolve(values.out), orgnr);
+    const outDir = resolve(values.out);
+    const files = await writeCertificateFiles(issued, outDir, orgnr);
+    for (const [name, pem] of [
+      ['root.pem', await pki.rootCertificatePem()],
+      ['issuing.pem', await pki.issuingCertificatePem()],
+    ] as const) {
+      await writeFile(join(outDir, name), pem);
+      files.push(join(outDir, name));
+    }
     process.stdout.write(
       `Issued enterprise certificate for ${organisationName} (${orgnr}), serial ${issued.serialNumber}, valid to ${issued.notAfter.toISOString()}\n${files.map((f) => `  ${f}\n`).join('')}`,
     );
   } finally {
     await db.close();
   }
+}
+
+/** `grunnmur config | head -1`: a reader that stops early is not an error. */
+export function ignoreClosedStdout(): void {
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
 }
 
 /**
@@ -204,12 +239,25 @@ function reportFailure(err: unknown): number {
     process.stderr.write(`grunnmur: ${err.message}\n`);
     return 1;
   }
+  const sys = err as NodeJS.ErrnoException & { address?: string; port?: number };
+  if (sys?.code === 'EADDRINUSE') {
+    process.stderr.write(
+      `grunnmur: cannot listen on ${sys.address ?? ''}:${sys.port ?? ''}: the port is already in use (EADDRINUSE); stop the other process or choose another port with --port or PORT\n`,
+    );
+    return 1;
+  }
+  if (typeof sys?.code === 'string' && typeof sys.syscall === 'string') {
+    // A system error (file, socket): its message names the call, the path and the reason.
+    process.stderr.write(`grunnmur: ${sys.message}\n`);
+    return 1;
+  }
   process.stderr.write(`grunnmur: unexpected error: ${(err as Error)?.stack ?? String(err)}\n`);
   return 1;
 }
 
 const isMain = process.argv[1] && import.meta.filename === resolve(process.argv[1]);
 if (isMain) {
+  ignoreClosedStdout();
   const code = await main(process.argv.slice(2));
   if (code !== 0) process.exit(code);
 }

@@ -22,6 +22,8 @@ export const registersErrors = {
   REGISTERS_SEED_IN_PROGRESS: { status: 409, title: 'Seeding is in progress in another process' },
   /** Bad options to `seedPopulation` (negative counts, empty seed). */
   REGISTERS_INVALID_SEED_OPTIONS: { status: 400, title: 'Invalid seed options' },
+  /** Readiness: a seed is unfinished (another process is seeding, or a seed crashed and awaits its restart). */
+  REGISTERS_NOT_READY: { status: 503, title: 'The registers are being seeded' },
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 /** Codes of {@link registersErrors}. */

@@ -79,6 +79,38 @@ for (const engine of testEngines()) {
   });
 }
 
+describe('npm start', () => {
+  it('stops the server when npm itself gets SIGTERM (as docker or systemd send it)', async () => {
+    const db = await createTestDatabase('sqlite', [], { file: true });
+    const child = spawn('npm', ['start', '--', '--port', '0'], {
+      cwd: resolve(import.meta.dirname, '../..'),
+      env: { ...process.env, DATABASE_URL: db.url, LOG_LEVEL: 'warn', SEED_PERSONS: '10' },
+    });
+    try {
+      const address = await new Promise<string>((ok, fail) => {
+        let out = '';
+        const timer = setTimeout(() => fail(new Error(`not up in time\n${out}`)), 30_000);
+        child.stdout.on('data', (d) => {
+          out += d;
+          const m = /running at (http:\/\/[^\s]+)/.exec(out);
+          if (m?.[1]) {
+            clearTimeout(timer);
+            ok(m[1]);
+          }
+        });
+      });
+      assert.equal((await fetch(`${address}/health/live`)).status, 200);
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('close', r));
+      await new Promise((r) => setTimeout(r, 1000));
+      await assert.rejects(fetch(`${address}/health/live`), 'the server must be gone');
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await db.close();
+    }
+  });
+});
+
 describe('grunnmur start with bad input', () => {
   it('stops with the reason when DATABASE_URL cannot be reached, without a stack trace', async () => {
     const run = await runCli(['start', '--port', '0'], { DATABASE_URL: 'postgres://127.0.0.1:1/nowhere' });
@@ -109,6 +141,23 @@ describe('grunnmur start with bad input', () => {
     assert.match(run.stderr, /JOBS_CONCURRENCY: /);
   });
 
+  it('reports a port already in use in one line, without a stack trace', async () => {
+    const { createServer } = await import('node:net');
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+    const { port } = blocker.address() as import('node:net').AddressInfo;
+    try {
+      const run = await runCli(['start', '--port', String(port)], { DATABASE_URL: 'sqlite::memory:', SEED_PERSONS: '10' });
+      assert.equal(run.code, 1);
+      assert.equal(
+        run.stderr,
+        `grunnmur: cannot listen on 127.0.0.1:${port}: the port is already in use (EADDRINUSE); stop the other process or choose another port with --port or PORT\n`,
+      );
+    } finally {
+      blocker.close();
+    }
+  });
+
   it('rejects a bad --port with a usage error', async () => {
     const run = await runCli(['start', '--port', '99999']);
     assert.equal(run.code, 2);
@@ -117,6 +166,19 @@ describe('grunnmur start with bad input', () => {
 });
 
 describe('grunnmur config', () => {
+  it('stops quietly when the reader closes the pipe early (grunnmur config | head -1)', async () => {
+    const run = await new Promise<Run>((resolvePromise) => {
+      const child = spawn('bash', ['-c', `"${process.execPath}" "${MAIN}" config | head -1 >/dev/null; echo "rc=\${PIPESTATUS[0]}"`]);
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      child.stderr.on('data', (d) => (stderr += d));
+      child.on('close', (code) => resolvePromise({ code, stdout, stderr }));
+    });
+    assert.equal(run.stdout.trim(), 'rc=0');
+    assert.equal(run.stderr, '');
+  });
+
   it('prints the reference of every variable', async () => {
     const run = await runCli(['config']);
     assert.equal(run.code, 0);
@@ -167,6 +229,8 @@ describe('grunnmur cert issue', () => {
       const certs = chainPem.match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g) ?? [];
       assert.equal(certs.length, 3);
       const leaf = new X509Certificate(readFileSync(join(out, '991825827.cert.pem')));
+      const root = new X509Certificate(readFileSync(join(out, 'root.pem')));
+      assert.ok(new X509Certificate(readFileSync(join(out, 'issuing.pem'))).verify(root.publicKey));
       assert.match(leaf.subject, /991825827/);
       const issuing = new X509Certificate(certs[1]!);
       assert.ok(leaf.verify(issuing.publicKey));

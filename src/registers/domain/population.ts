@@ -58,6 +58,13 @@ export const ROLE_HOLDER_POOL = 20_000;
 /** An unfinished seed whose heartbeat is older than this (ms) is considered crashed. */
 export const SEED_STALE_MS = 60_000;
 
+/**
+ * How to get an empty database to seed again, for the `REGISTERS_ALREADY_SEEDED` message (and
+ * the front page): a seed never overwrites a population.
+ */
+export const EMPTY_DATABASE_HINT =
+  'To seed again, start from an empty database: stop Grunnmur and delete ./data/grunnmur.db (the default DATABASE_URL is sqlite:./data/grunnmur.db), or point DATABASE_URL at an empty database.';
+
 /** Options of {@link seedPopulation}. */
 export interface SeedPopulationOptions {
   /** Persons to generate (≥ 0). */
@@ -68,6 +75,11 @@ export interface SeedPopulationOptions {
   seed: string;
   /** Called after every committed chunk with rows written so far and the total to write. */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Called once this call has claimed the seed (any crashed seed cleared), before the first
+   * chunk is written: from here on the call seeds, unless it fails.
+   */
+  onClaimed?: () => void;
 }
 
 /** Rows written by {@link seedPopulation}. */
@@ -78,12 +90,15 @@ export interface SeedResult {
   roles: number;
 }
 
-/** Where the seed stands, for `grunnmur seed` and the first-start seeder. */
+/**
+ * Where the seed stands, for `grunnmur seed`, the first-start seeder and readiness. Times are
+ * epoch ms; `startedAt` identifies one seed attempt (it is the claim time of the state row).
+ */
 export type SeedStatus =
   | { state: 'empty' }
   | { state: 'complete'; seed: string; completedAt: number }
-  | { state: 'in-progress'; seed: string; heartbeatAt: number }
-  | { state: 'crashed'; seed: string; heartbeatAt: number }
+  | { state: 'in-progress'; seed: string; startedAt: number; heartbeatAt: number }
+  | { state: 'crashed'; seed: string; startedAt: number; heartbeatAt: number }
   | { state: 'foreign-rows' };
 
 /**
@@ -101,8 +116,8 @@ export async function getSeedStatus(db: Database, now = Date.now()): Promise<See
 function describeState(state: SeedStateRow, now: number): SeedStatus {
   if (state.completed_at !== null) return { state: 'complete', seed: state.seed, completedAt: state.completed_at };
   return now - state.heartbeat_at > SEED_STALE_MS
-    ? { state: 'crashed', seed: state.seed, heartbeatAt: state.heartbeat_at }
-    : { state: 'in-progress', seed: state.seed, heartbeatAt: state.heartbeat_at };
+    ? { state: 'crashed', seed: state.seed, startedAt: state.started_at, heartbeatAt: state.heartbeat_at }
+    : { state: 'in-progress', seed: state.seed, startedAt: state.started_at, heartbeatAt: state.heartbeat_at };
 }
 
 /**
@@ -131,9 +146,9 @@ export async function seedPopulation(db: Database, options: SeedPopulationOption
   const status = await getSeedStatus(db, now);
   switch (status.state) {
     case 'complete':
-      throw registersError('REGISTERS_ALREADY_SEEDED', `The registers are already seeded (seed "${status.seed}"); use an empty database to seed again`);
+      throw registersError('REGISTERS_ALREADY_SEEDED', `The registers are already seeded (seed "${status.seed}"). ${EMPTY_DATABASE_HINT}`);
     case 'foreign-rows':
-      throw registersError('REGISTERS_ALREADY_SEEDED', 'The registers already hold persons or organisations; use an empty database to seed');
+      throw registersError('REGISTERS_ALREADY_SEEDED', `The registers already hold persons or organisations. ${EMPTY_DATABASE_HINT}`);
     case 'in-progress':
       throw registersError('REGISTERS_SEED_IN_PROGRESS', `Another process is seeding the registers (seed "${status.seed}")`);
     case 'crashed':
@@ -146,6 +161,7 @@ export async function seedPopulation(db: Database, options: SeedPopulationOption
   }
   const claimed = await claimSeedState(db, { seed, persons_target: persons, orgs_target: orgs, started_at: now, heartbeat_at: now });
   if (!claimed) throw registersError('REGISTERS_SEED_IN_PROGRESS', 'Another process claimed the seed first');
+  options.onClaimed?.();
 
   const total = persons + orgs + FIXED_ORGANISATIONS.length;
   let done = 0;

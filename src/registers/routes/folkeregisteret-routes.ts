@@ -1,7 +1,8 @@
 /**
  * HTTP routes shaped like Skatteetaten's Folkeregisteret lookup API (`personer/{id}`), plus the
  * Grunnmur-specific test-person list. Test mode only until Maskinporten scopes protect them:
- * in production mode they answer 404 `PLATFORM_TEST_MODE_ONLY`.
+ * in production mode they answer 404 `PLATFORM_TEST_MODE_ONLY` and are left out of the OpenAPI
+ * documents (`schema.hide`), so no document lists a route that cannot be used.
  *
  * @see https://skatteetaten.github.io/folkeregisteret-api-dokumentasjon/oppslag/
  */
@@ -17,12 +18,14 @@ export const RETTIGHETSPAKKER = ['offentlig-med-hjemmel', 'offentlig-uten-hjemme
 
 /** Registers the Folkeregisteret routes. */
 export async function folkeregisteretRoutes(app: FastifyInstance, platform: Platform): Promise<void> {
+  const hide = platform.config.GRUNNMUR_MODE !== 'test';
   const testModeOnly = async (_request: FastifyRequest): Promise<void> => {
     if (platform.config.GRUNNMUR_MODE !== 'test') {
       throw platformError('PLATFORM_TEST_MODE_ONLY', 'Folkeregisteret lookups are only open in test mode until Maskinporten scopes protect them');
     }
   };
   const personSchema = (withPakke: boolean) => ({
+    hide,
     tags,
     summary: 'Get a person',
     description:
@@ -53,6 +56,7 @@ export async function folkeregisteretRoutes(app: FastifyInstance, platform: Plat
     '/folkeregisteret/api/v1/testpersoner',
     {
       schema: {
+        hide,
         tags,
         summary: 'List synthetic test persons (Grunnmur-specific)',
         description: 'Synthetic persons ordered by fødselsnummer, for TestID and developers. Not part of the real API. Test mode only.',
