@@ -125,39 +125,68 @@ export async function createHttpServer(platform: Platform, options: HttpServerOp
     },
   });
 
-  app.get('/health/live', { schema: { hide: true } }, async () => ({ status: 'UP' }));
-  app.get('/health/ready', { schema: { hide: true } }, async (request, reply) => {
-    const checks: Record<string, string> = {};
-    let ok = true;
-    try {
-      await sql`select 1 as ok`.execute(platform.db.kysely);
-      checks.database = 'UP';
-    } catch (err) {
-      ok = false;
-      checks.database = 'DOWN';
-      request.log.warn({ err }, 'readiness: database check failed');
-    }
-    for (const component of platform.components) {
-      if (!component.checkHealth) continue;
+  app.get(
+    '/health/live',
+    {
+      schema: {
+        tags: ['platform'],
+        summary: 'Liveness: the process answers',
+        response: { 200: { type: 'object', required: ['status'], properties: { status: { type: 'string', enum: ['UP'] } } } },
+      },
+    },
+    async () => ({ status: 'UP' }),
+  );
+  app.get(
+    '/health/ready',
+    {
+      schema: {
+        tags: ['platform'],
+        summary: 'Readiness: the database and every served component are up (503 problem+json otherwise, with `checks`)',
+        response: {
+          200: {
+            type: 'object',
+            required: ['status', 'checks'],
+            properties: {
+              status: { type: 'string', enum: ['UP'] },
+              checks: { type: 'object', additionalProperties: { type: 'string', enum: ['UP', 'DOWN'] } },
+            },
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      const checks: Record<string, string> = {};
+      let ok = true;
       try {
-        await component.checkHealth(platform);
-        checks[component.name] = 'UP';
+        await sql`select 1 as ok`.execute(platform.db.kysely);
+        checks.database = 'UP';
       } catch (err) {
         ok = false;
-        checks[component.name] = 'DOWN';
-        request.log.warn({ err, component: component.name }, 'readiness: component check failed');
+        checks.database = 'DOWN';
+        request.log.warn({ err }, 'readiness: database check failed');
       }
-    }
-    if (!ok) {
-      return problemErrorHandler(
-        platformError('PLATFORM_NOT_READY', 'A dependency is down', { extra: { checks } }),
-        request,
-        reply,
-      );
-    }
-    return { status: 'UP', checks };
-  });
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+      for (const component of platform.components) {
+        if (!component.checkHealth) continue;
+        try {
+          await component.checkHealth(platform);
+          checks[component.name] = 'UP';
+        } catch (err) {
+          ok = false;
+          checks[component.name] = 'DOWN';
+          request.log.warn({ err, component: component.name }, 'readiness: component check failed');
+        }
+      }
+      if (!ok) {
+        return problemErrorHandler(
+          platformError('PLATFORM_NOT_READY', 'A dependency is down', { extra: { checks } }),
+          request,
+          reply,
+        );
+      }
+      return { status: 'UP', checks };
+    },
+  );
+  app.get('/metrics', { schema: { tags: ['platform'], summary: 'Prometheus metrics (text exposition format)' } }, async (_request, reply) => {
     reply.type(platform.metrics.contentType);
     return platform.metrics.metrics();
   });

@@ -3,7 +3,8 @@
  * with Digdir's design system (Designsystemet), with a header (name, navigation, language
  * switch), an optional breadcrumb trail, the page's content column and a footer.
  *
- * Pages work without JavaScript: the language switch is plain links with `?lang=`. The
+ * Pages work without JavaScript: the language switch is plain links with `?lang=` (bokmål,
+ * nynorsk, English). The
  * document loads stylesheets only (no inline styles or scripts), so it satisfies the CSP
  * `default-src 'self'; style-src 'self'; script-src 'self'` set by the HTTP server.
  *
@@ -47,9 +48,9 @@ const texts = {
   tagline: { nb: 'Fellesløsninger, selvhostet', nn: 'Fellesløysingar, sjølvhosta', en: 'Common components, self-hosted' },
   nav: { nb: 'Hovedmeny', nn: 'Hovudmeny', en: 'Main menu' },
   home: { nb: 'Forside', nn: 'Framside', en: 'Home' },
-  health: { nb: 'Status', en: 'Status' },
-  langSwitch: { nb: 'Språk', en: 'Language' },
-  breadcrumbs: { nb: 'Du er her:', en: 'You are here:' },
+  health: { nb: 'Status', nn: 'Status', en: 'Status' },
+  langSwitch: { nb: 'Språk', nn: 'Språk', en: 'Language' },
+  breadcrumbs: { nb: 'Du er her:', nn: 'Du er her:', en: 'You are here:' },
   footer: {
     nb: 'Grunnmur er en åpen, selvhostbar implementasjon av Norges fellesløsninger. Ikke en tjeneste fra Digdir. Alle personer og virksomheter er syntetiske.',
     nn: 'Grunnmur er ei open, sjølvhostbar implementering av fellesløysingane i Noreg. Ikkje ei teneste frå Digdir. Alle personar og verksemder er syntetiske.',
@@ -61,6 +62,7 @@ const texts = {
 /** The languages offered in the switch, each named in itself. */
 const switchLangs: Array<{ lang: Lang; label: string }> = [
   { lang: 'nb', label: 'Norsk (bokmål)' },
+  { lang: 'nn', label: 'Norsk (nynorsk)' },
   { lang: 'en', label: 'English' },
 ];
 
@@ -124,7 +126,7 @@ export function renderPage(options: PageOptions): string {
       <ul>
         ${switchLangs.map(({ lang: l, label }) =>
           html`<li><a class="ds-link" data-color="neutral" href="${langHref(path, l)}" hreflang="${l}" lang="${l}"${
-            l === lang || (lang === 'nn' && l === 'nb') ? raw(' aria-current="true"') : ''
+            l === lang ? raw(' aria-current="true"') : ''
           }>${label}</a></li>`,
         )}
       </ul>
@@ -148,12 +150,39 @@ ${body}
 }
 
 /**
- * Sends a page rendered by {@link renderPage} with `content-type: text/html; charset=utf-8`
- * and `options.status` (default 200).
+ * Request headers a page's content depends on: its language is picked from `?lang=`, the
+ * `lang` cookie and `Accept-Language` (see `pickLang`), so a shared cache must not serve one
+ * language's page to a request asking for another.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc9110#section-12.5.5 Vary
+ */
+export const PAGE_VARY = ['Accept-Language', 'Cookie'] as const;
+
+/**
+ * Adds header names to the reply's `Vary`, keeping what is there and adding none twice
+ * (case-insensitively). `Vary: *` is left alone.
+ */
+export function addVary(reply: FastifyReply, names: readonly string[]): void {
+  const current = reply.getHeader('vary');
+  const existing = (Array.isArray(current) ? current.join(',') : current === undefined ? '' : String(current))
+    .split(',')
+    .map((v) => v.trim())
+    .filter((v) => v.length > 0);
+  if (existing.includes('*')) return;
+  const lower = new Set(existing.map((v) => v.toLowerCase()));
+  const merged = [...existing, ...names.filter((n) => !lower.has(n.toLowerCase()))];
+  reply.header('vary', merged.join(', '));
+}
+
+/**
+ * Sends a page rendered by {@link renderPage} with `content-type: text/html; charset=utf-8`,
+ * `Vary: Accept-Language, Cookie` (added to any `Vary` already set; see {@link PAGE_VARY}) and
+ * `options.status` (default 200).
  *
  * @returns the reply, so a handler can `return sendPage(reply, …)`
  */
 export function sendPage(reply: FastifyReply, options: PageOptions): FastifyReply {
+  addVary(reply, PAGE_VARY);
   return reply
     .code(options.status ?? 200)
     .type('text/html; charset=utf-8')
