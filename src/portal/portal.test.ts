@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { Component } from '../platform/component.ts';
 import { testEngines } from '../platform/db/testing.ts';
 import { createUiTestServer, type UiTestServer } from '../platform/ui/testing.ts';
+import { registersComponent } from '../registers/index.ts';
 import { portalComponent } from './index.ts';
 
 /** A component that serves nothing but shows on the front page. */
@@ -99,6 +100,48 @@ for (const engine of testEngines()) {
       assert.match(res.body, /<html lang="en"/);
     });
 
+    it('sends Vary: Accept-Language, Cookie, since the language comes from those headers', async () => {
+      for (const headers of [{}, { 'accept-language': 'en' }, { cookie: 'lang=nn' }]) {
+        const res = await server.app.inject({ method: 'GET', url: '/', headers });
+        const vary = String(res.headers.vary).split(',').map((v) => v.trim().toLowerCase());
+        assert.ok(vary.includes('accept-language'), `Vary: ${res.headers.vary}`);
+        assert.ok(vary.includes('cookie'), `Vary: ${res.headers.vary}`);
+      }
+    });
+
+    it('is in nynorsk with ?lang=nn: <html lang="nn">, nynorsk heading, intro and layout, and nynorsk marked in the switch', async () => {
+      const res = await server.app.inject({ method: 'GET', url: '/?lang=nn' });
+      assert.equal(res.statusCode, 200);
+      const page = res.body;
+      assert.match(page, /<html lang="nn"/);
+      assert.match(page, /<h1 class="ds-heading" data-size="xl">Fellesløysingane i Noreg, sjølvhosta<\/h1>/);
+      assert.match(page, /Grunnmur er ei open, sjølvhostbar implementering – bygd komponent for komponent –/);
+      assert.match(page, /Denne instansen tilbyr komponentane som er lista opp nedanfor\. Dei andre kjem etter kvart\./);
+      assert.match(page, /Komponentar/);
+      assert.match(page, /Endepunkta til plattforma/);
+      assert.match(page, /Hopp til hovudinnhald/);
+      assert.match(page, /hreflang="nn" lang="nn" aria-current="true">Norsk \(nynorsk\)/);
+      assert.doesNotMatch(page, /Norges fellesløsninger, selvhostet|Hopp til hovedinnhold|Plattformens endepunkter/, 'no bokmål fallback');
+    });
+
+    it('says what Grunnmur is and that only the listed components run here, without claiming the others run', async () => {
+      const en = (await server.app.inject({ method: 'GET', url: '/?lang=en' })).body;
+      assert.match(en, /Grunnmur is an open, self-hostable implementation – built component by component – of the common digital components Digdir runs for Norway/);
+      assert.match(en, /This instance serves the components listed below\. The others arrive over time\./);
+      const nb = (await server.app.inject({ method: 'GET', url: '/?lang=nb' })).body;
+      assert.match(nb, /Denne instansen tilbyr komponentene som er listet opp nedenfor\. De andre kommer etter hvert\./);
+    });
+
+    it('tells how to get an empty database for npx grunnmur seed', async () => {
+      const en = (await server.app.inject({ method: 'GET', url: '/?lang=en' })).body;
+      const hint = en.slice(en.indexOf('id="reseed"')).split('</li>')[0] ?? '';
+      assert.match(hint, /<code>npx grunnmur seed<\/code> on an empty database: stop Grunnmur and delete <code>\.\/data\/grunnmur\.db<\/code>/);
+      assert.match(hint, /the default <code>DATABASE_URL<\/code> is <code>sqlite:\.\/data\/grunnmur\.db<\/code>/);
+      assert.match(hint, /or point <code>DATABASE_URL<\/code> at an empty database\./);
+      const nb = (await server.app.inject({ method: 'GET', url: '/?lang=nb' })).body;
+      assert.match(nb, /på en tom database: stopp Grunnmur og slett <code>\.\/data\/grunnmur\.db<\/code>/);
+    });
+
     it('is sent with the security headers, a CSP without inline scripts or styles, and no inline code', async () => {
       const res = await server.app.inject({ method: 'GET', url: '/' });
       const csp = String(res.headers['content-security-policy']);
@@ -139,6 +182,44 @@ for (const engine of testEngines()) {
       const page = (await server.app.inject({ method: 'GET', url: '/' })).body;
       assert.doesNotMatch(page, /<img src=x/);
       assert.match(page, /&lt;img src=x onerror=alert\(1\)&gt;/);
+    });
+  });
+
+  describe(`front page with the real registers component in test mode on ${engine}`, () => {
+    let server: UiTestServer;
+    before(async () => {
+      server = await createUiTestServer(engine, [portalComponent, registersComponent]);
+    });
+    after(() => server.close());
+
+    it('links the test persons on the registers card and in the test users section', async () => {
+      const page = (await server.app.inject({ method: 'GET', url: '/' })).body;
+      const card = page.slice(page.indexOf('data-component="registers"')).split('</article>')[0] ?? '';
+      assert.match(card, /href="\/folkeregisteret\/api\/v1\/testpersoner" data-kind="api">Testpersoner</);
+      assert.match(card, /href="\/enhetsregisteret\/api\/enheter"/);
+      assert.equal(page.match(/href="\/folkeregisteret\/api\/v1\/testpersoner"/g)?.length, 2);
+    });
+  });
+
+  describe(`front page with the real registers component in production mode on ${engine}`, () => {
+    let server: UiTestServer;
+    before(async () => {
+      server = await createUiTestServer(engine, [portalComponent, registersComponent], { GRUNNMUR_MODE: 'production' });
+    });
+    after(() => server.close());
+
+    it('does not link the test persons (404 PLATFORM_TEST_MODE_ONLY there), and keeps the open Enhetsregisteret links', async () => {
+      for (const lang of ['nb', 'nn', 'en']) {
+        const page = (await server.app.inject({ method: 'GET', url: `/?lang=${lang}` })).body;
+        assert.doesNotMatch(page, /testpersoner/i, lang);
+        assert.doesNotMatch(page, /Test persons|Testpersoner|Testpersonar/, lang);
+        const card = page.slice(page.indexOf('data-component="registers"')).split('</article>')[0] ?? '';
+        assert.match(card, /href="\/enhetsregisteret\/api\/enheter"/, lang);
+        assert.match(card, /href="\/enhetsregisteret\/openapi.json"/, lang);
+      }
+      const res = await server.app.inject({ method: 'GET', url: '/folkeregisteret/api/v1/testpersoner' });
+      assert.equal(res.statusCode, 404);
+      assert.equal(res.json().code, 'PLATFORM_TEST_MODE_ONLY');
     });
   });
 

@@ -21,11 +21,23 @@ export interface FrontPageOptions {
 }
 
 /**
- * The links a card shows: the component's own `links`, plus its OpenAPI document
- * (`<first path>/openapi.json`, served by the kernel) when it has a path and lists none itself.
+ * True for a link to a test-mode-only route (one that answers 404 `PLATFORM_TEST_MODE_ONLY`
+ * in production mode), marked `testOnly: true` by its component.
  */
-export function componentLinks(component: Component): ComponentLink[] {
-  const links = [...(component.links ?? [])];
+export function isTestOnlyLink(link: ComponentLink): boolean {
+  // `testOnly` is read structurally until ComponentLink declares it.
+  return (link as ComponentLink & { testOnly?: unknown }).testOnly === true;
+}
+
+/**
+ * The links a card shows: the component's own `links` (less the test-only ones outside test
+ * mode), plus its OpenAPI document (`<first path>/openapi.json`, served by the kernel) when it
+ * has a path and lists none itself.
+ *
+ * @param testMode `GRUNNMUR_MODE=test`; when false, links marked `testOnly` are left out
+ */
+export function componentLinks(component: Component, testMode = true): ComponentLink[] {
+  const links = (component.links ?? []).filter((l) => testMode || !isTestOnlyLink(l));
   const [first] = component.paths;
   if (first && first !== '/' && !links.some((l) => l.kind === 'openapi')) {
     links.push({ kind: 'openapi', label: { nb: 'OpenAPI', en: 'OpenAPI' }, href: `${first}/openapi.json` });
@@ -38,13 +50,14 @@ export async function frontPageRoutes(app: FastifyInstance, options: FrontPageOp
   const { platform } = options;
   app.get('/', { schema: { hide: true } }, async (request, reply) => {
     const lang = pickLang(request);
+    const testMode = platform.config.GRUNNMUR_MODE === 'test';
     const served = platform.components.filter((c) => c.name !== PORTAL_NAME);
     const status = await checkComponents(platform, served, options.checkTimeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS);
     const components: ComponentCard[] = served.map((c) => ({
       name: c.name,
       title: c.title,
       description: c.description,
-      links: componentLinks(c),
+      links: componentLinks(c, testMode),
       status: status.components[c.name] ?? 'DOWN',
     }));
     return sendPage(reply, {
@@ -53,7 +66,7 @@ export async function frontPageRoutes(app: FastifyInstance, options: FrontPageOp
       title: t(frontPageTitle, lang),
       body: renderFrontPage({
         lang,
-        testMode: platform.config.GRUNNMUR_MODE === 'test',
+        testMode,
         database: status.database,
         components,
         hasRegisters: platform.components.some((c) => c.name === 'registers'),

@@ -20,11 +20,14 @@ export interface ComponentCard {
 /** Everything the front page shows. */
 export interface FrontPageModel {
   lang: Lang;
-  /** `GRUNNMUR_MODE=test`: test-only endpoints (TestID, /outbox, certificate issuing) are on. */
+  /**
+   * `GRUNNMUR_MODE=test`: test-only endpoints (TestID, /outbox, certificate issuing, the
+   * test-person list) are on, and linked.
+   */
   testMode: boolean;
   database: HealthState;
   components: ComponentCard[];
-  /** The registers component (synthetic Folkeregisteret) is served. */
+  /** The registers component (synthetic Folkeregisteret) is served; its test-person list is linked in test mode only. */
   hasRegisters: boolean;
   /** ID-porten (with TestID) is served. */
   hasIdporten: boolean;
@@ -39,87 +42,122 @@ export const frontPageTitle: LocalizedText = {
 
 const txt = {
   lead: {
-    nb: 'Grunnmur er en åpen, selvhostbar implementasjon av Norges felles digitale komponenter – ID-porten, Maskinporten, Kontakt- og reservasjonsregisteret, eFormidling, Digital postkasse, Altinn og flere. Den har en syntetisk befolkning og snakker de ekte formatene, så koden din kjører uendret mot Grunnmur og mot de ekte tjenestene.',
-    nn: 'Grunnmur er ei open, sjølvhostbar implementering av dei felles digitale komponentane i Noreg – ID-porten, Maskinporten, Kontakt- og reservasjonsregisteret, eFormidling, Digital postkasse, Altinn og fleire. Ho har ein syntetisk befolkning og snakkar dei ekte formata, så koden din køyrer uendra mot Grunnmur og mot dei ekte tenestene.',
-    en: "Grunnmur is an open, self-hostable implementation of Norway's common digital components – ID-porten, Maskinporten, the Contact and Reservation Register, eFormidling, Digital Post, Altinn and more. It has a synthetic population and speaks the real wire formats, so your code runs unchanged against Grunnmur and against the real services.",
+    nb: 'Grunnmur er en åpen, selvhostbar implementasjon – bygd komponent for komponent – av de felles digitale komponentene Digdir drifter for Norge: ID-porten, Maskinporten, Kontakt- og reservasjonsregisteret, eFormidling, Digital postkasse, Altinn og flere. Komponentene har de samme grensesnittene og formatene som de ekte tjenestene og en syntetisk befolkning, så koden din kjører uendret mot Grunnmur og mot de ekte tjenestene.',
+    nn: 'Grunnmur er ei open, sjølvhostbar implementering – bygd komponent for komponent – av dei felles digitale komponentane Digdir driftar for Noreg: ID-porten, Maskinporten, Kontakt- og reservasjonsregisteret, eFormidling, Digital postkasse, Altinn og fleire. Komponentane har dei same grensesnitta og formata som dei ekte tenestene og ei syntetisk befolkning, så koden din køyrer uendra mot Grunnmur og mot dei ekte tenestene.',
+    en: "Grunnmur is an open, self-hostable implementation – built component by component – of the common digital components Digdir runs for Norway: ID-porten, Maskinporten, the Contact and Reservation Register, eFormidling, Digital Post, Altinn and more. Its components have the same interfaces and wire formats as the real services and a synthetic population, so your code runs unchanged against Grunnmur and against the real services.",
+  },
+  served: {
+    nb: 'Denne instansen tilbyr komponentene som er listet opp nedenfor. De andre kommer etter hvert.',
+    nn: 'Denne instansen tilbyr komponentane som er lista opp nedanfor. Dei andre kjem etter kvart.',
+    en: 'This instance serves the components listed below. The others arrive over time.',
   },
   points: [
     {
       nb: 'Åpen kildekode: kjør alt lokalt med én kommando, eller i produksjon på PostgreSQL.',
+      nn: 'Open kjeldekode: køyr alt lokalt med éin kommando, eller i produksjon på PostgreSQL.',
       en: 'Open source: run everything locally with one command, or in production on PostgreSQL.',
     },
     {
       nb: 'Syntetisk befolkning: personer og virksomheter med gyldige, men oppdiktede fødsels- og organisasjonsnumre.',
+      nn: 'Syntetisk befolkning: personar og verksemder med gyldige, men oppdikta fødsels- og organisasjonsnummer.',
       en: 'Synthetic population: persons and organisations with valid but made-up national identity and organisation numbers.',
     },
     {
       nb: 'Ekte formater: samme stier, felt, tokens og feilkoder som de ekte tjenestene.',
+      nn: 'Ekte format: same stiar, felt, token og feilkodar som dei ekte tenestene.',
       en: 'Real wire formats: the same paths, fields, tokens and error codes as the real services.',
     },
   ],
-  statusButton: { nb: 'Se driftsstatus', en: 'See service status' },
-  openapiButton: { nb: 'OpenAPI for alle API-er', en: 'OpenAPI for all APIs' },
+  statusButton: { nb: 'Se driftsstatus', nn: 'Sjå driftsstatus', en: 'See service status' },
+  openapiButton: { nb: 'OpenAPI for alle API-er', nn: 'OpenAPI for alle API-a', en: 'OpenAPI for all APIs' },
   componentsHeading: { nb: 'Komponenter', nn: 'Komponentar', en: 'Components' },
   componentsIntro: {
     nb: 'Disse komponentene kjører i denne instansen. Statusen er sjekket nå, da siden ble laget.',
+    nn: 'Desse komponentane køyrer i denne instansen. Statusen vart sjekka no, då sida vart laga.',
     en: 'These components run in this instance. Their status was checked just now, when this page was made.',
   },
   noComponents: {
     nb: 'Ingen komponenter kjører i denne instansen ennå.',
+    nn: 'Ingen komponentar køyrer i denne instansen enno.',
     en: 'No components run in this instance yet.',
   },
-  up: { nb: 'Oppe', en: 'Up' },
-  down: { nb: 'Nede', en: 'Down' },
-  statusLabel: { nb: 'Status', en: 'Status' },
-  linksLabel: { nb: 'Lenker for', en: 'Links for' },
+  up: { nb: 'Oppe', nn: 'Oppe', en: 'Up' },
+  down: { nb: 'Nede', nn: 'Nede', en: 'Down' },
+  statusLabel: { nb: 'Status', nn: 'Status', en: 'Status' },
+  linksLabel: { nb: 'Lenker for', nn: 'Lenkjer for', en: 'Links for' },
   databaseDown: {
     nb: 'Databasen svarer ikke. Alle komponenter er nede til den er tilbake.',
+    nn: 'Databasen svarar ikkje. Alle komponentar er nede til han er tilbake.',
     en: 'The database does not answer. Every component is down until it is back.',
   },
-  readyLink: { nb: 'Detaljert status (/health/ready)', en: 'Detailed status (/health/ready)' },
+  readyLink: { nb: 'Detaljert status (/health/ready)', nn: 'Detaljert status (/health/ready)', en: 'Detailed status (/health/ready)' },
   testUsersHeading: { nb: 'Testbrukere', nn: 'Testbrukarar', en: 'Test users' },
   testUsersIntro: {
     nb: 'Alle personer og virksomheter i Grunnmur er syntetiske. Fødselsnumrene er gyldige (med måned + 80, slik Skatteetaten gjør for syntetiske personer), men tilhører ingen.',
+    nn: 'Alle personar og verksemder i Grunnmur er syntetiske. Fødselsnumra er gyldige (med månad + 80, slik Skatteetaten gjer for syntetiske personar), men høyrer ikkje til nokon.',
     en: 'Every person and organisation in Grunnmur is synthetic. The national identity numbers are valid (with month + 80, as the Norwegian Tax Administration does for synthetic persons) but belong to no one.',
   },
   testid: {
     nb: 'Logg inn med TestID i ID-porten: velg en syntetisk person, uten passord.',
+    nn: 'Logg inn med TestID i ID-porten: vel ein syntetisk person, utan passord.',
     en: 'Log in with TestID in ID-porten: pick a synthetic person, no password needed.',
   },
-  testpersoner: { nb: 'Se testpersonene i folkeregisteret', en: 'Browse the test persons in the population register' },
-  seed: {
-    nb: 'Befolkningen lages fra et frø ved første oppstart; lag en ny med',
-    en: 'The population is generated from a seed on first start; make a new one with',
+  testpersoner: {
+    nb: 'Se testpersonene i folkeregisteret',
+    nn: 'Sjå testpersonane i folkeregisteret',
+    en: 'Browse the test persons in the population register',
   },
+  // The reseed hint, in parts around the literal command, file and variable names.
+  seedNew: {
+    nb: 'Befolkningen lages fra et frø ved første oppstart. En ny lager du med',
+    nn: 'Befolkninga blir laga frå eit frø ved første oppstart. Ei ny lagar du med',
+    en: 'The population is generated from a seed on first start. Make a new one with',
+  },
+  seedEmpty: {
+    nb: 'på en tom database: stopp Grunnmur og slett',
+    nn: 'på ein tom database: stopp Grunnmur og slett',
+    en: 'on an empty database: stop Grunnmur and delete',
+  },
+  seedDefault: { nb: 'standardverdien av', nn: 'standardverdien av', en: 'the default' },
+  seedIs: { nb: 'er', nn: 'er', en: 'is' },
+  seedOr: { nb: 'eller la', nn: 'eller la', en: 'or point' },
+  seedOrEnd: { nb: 'peke på en tom database.', nn: 'peike på ein tom database.', en: 'at an empty database.' },
   certsHeading: { nb: 'Virksomhetssertifikater', nn: 'Verksemdssertifikat', en: 'Enterprise certificates' },
   certsIntro: {
     nb: 'Maskinporten, eFormidling, Digital postkasse og eSignering bruker virksomhetssertifikater. Grunnmur har en egen test-CA som utsteder dem med organisasjonsnummeret i subject.',
+    nn: 'Maskinporten, eFormidling, Digital postkasse og eSignering brukar verksemdssertifikat. Grunnmur har ein eigen test-CA som skriv dei ut med organisasjonsnummeret i subject.',
     en: 'Maskinporten, eFormidling, Digital Post and eSignering use enterprise certificates. Grunnmur has its own test CA that issues them with the organisation number in the subject.',
   },
-  certsCli: { nb: 'Fra kommandolinjen:', en: 'From the command line:' },
-  certsApi: { nb: 'Over HTTP (bare i testmodus):', en: 'Over HTTP (test mode only):' },
-  rootCa: { nb: 'Rotsertifikatet til test-CA-en', en: 'Root certificate of the test CA' },
-  outboxHeading: { nb: 'Utboks for e-post og SMS', en: 'Outbox for e-mail and SMS' },
+  certsCli: { nb: 'Fra kommandolinjen:', nn: 'Frå kommandolinja:', en: 'From the command line:' },
+  certsApi: { nb: 'Over HTTP (bare i testmodus):', nn: 'Over HTTP (berre i testmodus):', en: 'Over HTTP (test mode only):' },
+  rootCa: { nb: 'Rotsertifikatet til test-CA-en', nn: 'Rotsertifikatet til test-CA-en', en: 'Root certificate of the test CA' },
+  outboxHeading: { nb: 'Utboks for e-post og SMS', nn: 'Utboks for e-post og SMS', en: 'Outbox for e-mail and SMS' },
   outbox: {
     nb: 'Uten SMTP- eller SMS-oppsett lagres alle meldinger Grunnmur sender, og du kan lese dem i utboksen.',
+    nn: 'Utan SMTP- eller SMS-oppsett blir alle meldingar Grunnmur sender lagra, og du kan lese dei i utboksen.',
     en: 'Without SMTP or SMS configured, every message Grunnmur sends is stored, and you can read it in the outbox.',
   },
-  outboxLink: { nb: 'Åpne utboksen', en: 'Open the outbox' },
+  outboxLink: { nb: 'Åpne utboksen', nn: 'Opne utboksen', en: 'Open the outbox' },
   productionMode: {
-    nb: 'Denne instansen kjører i produksjonsmodus: TestID, utboksen og utstedelse av sertifikater over HTTP er slått av.',
-    en: 'This instance runs in production mode: TestID, the outbox and certificate issuing over HTTP are off.',
+    nb: 'Denne instansen kjører i produksjonsmodus: TestID, utboksen, testpersonlista, folkeregisteroppslag og utstedelse av sertifikater over HTTP er slått av.',
+    nn: 'Denne instansen køyrer i produksjonsmodus: TestID, utboksen, testpersonlista, folkeregisteroppslag og utskriving av sertifikat over HTTP er slått av.',
+    en: 'This instance runs in production mode: TestID, the outbox, the test-person list, population register lookups and certificate issuing over HTTP are off.',
   },
-  kernelHeading: { nb: 'Plattformens endepunkter', en: 'Platform endpoints' },
-  endpoint: { nb: 'Endepunkt', en: 'Endpoint' },
-  purpose: { nb: 'Hva det er', en: 'What it is' },
+  kernelHeading: { nb: 'Plattformens endepunkter', nn: 'Endepunkta til plattforma', en: 'Platform endpoints' },
+  endpoint: { nb: 'Endepunkt', nn: 'Endepunkt', en: 'Endpoint' },
+  purpose: { nb: 'Hva det er', nn: 'Kva det er', en: 'What it is' },
   kernel: [
-    { path: '/health/live', what: { nb: 'Prosessen lever', en: 'The process is alive' } },
+    { path: '/health/live', what: { nb: 'Prosessen lever', nn: 'Prosessen lever', en: 'The process is alive' } },
     {
       path: '/health/ready',
-      what: { nb: 'Databasen og alle komponenter svarer (503 ellers)', en: 'The database and every component answer (503 otherwise)' },
+      what: {
+        nb: 'Databasen og alle komponenter svarer (503 ellers)',
+        nn: 'Databasen og alle komponentane svarar (503 elles)',
+        en: 'The database and every component answer (503 otherwise)',
+      },
     },
-    { path: '/metrics', what: { nb: 'Prometheus-målinger', en: 'Prometheus metrics' } },
-    { path: '/openapi.json', what: { nb: 'OpenAPI 3.1 for alle API-er', en: 'OpenAPI 3.1 for every API' } },
+    { path: '/metrics', what: { nb: 'Prometheus-målinger', nn: 'Prometheus-målingar', en: 'Prometheus metrics' } },
+    { path: '/openapi.json', what: { nb: 'OpenAPI 3.1 for alle API-er', nn: 'OpenAPI 3.1 for alle API-a', en: 'OpenAPI 3.1 for every API' } },
   ],
 } as const;
 
@@ -157,6 +195,7 @@ export function renderFrontPage(model: FrontPageModel): SafeHtml {
   return html`<div class="grunnmur-stack">
   <h1 class="ds-heading" data-size="xl">${t(frontPageTitle, lang)}</h1>
   <p class="ds-paragraph grunnmur-lead" data-size="lg">${t(txt.lead, lang)}</p>
+  <p class="ds-paragraph" id="served-intro">${t(txt.served, lang)}</p>
   <ul class="ds-list">
     ${txt.points.map((p) => html`<li>${t(p, lang)}</li>`)}
   </ul>
@@ -190,11 +229,13 @@ export function renderFrontPage(model: FrontPageModel): SafeHtml {
   <ul class="ds-list">
     ${model.hasIdporten && model.testMode ? html`<li>${t(txt.testid, lang)}</li>` : ''}
     ${
-      model.hasRegisters
+      model.hasRegisters && model.testMode
         ? html`<li><a class="ds-link" href="/folkeregisteret/api/v1/testpersoner">${t(txt.testpersoner, lang)}</a> (<code>GET /folkeregisteret/api/v1/testpersoner</code>)</li>`
         : ''
     }
-    <li>${t(txt.seed, lang)} <code>npx grunnmur seed</code>.</li>
+    <li id="reseed">${t(txt.seedNew, lang)} <code>npx grunnmur seed</code> ${t(txt.seedEmpty, lang)} <code>./data/grunnmur.db</code>
+      (${t(txt.seedDefault, lang)} <code>DATABASE_URL</code> ${t(txt.seedIs, lang)} <code>sqlite:./data/grunnmur.db</code>),
+      ${t(txt.seedOr, lang)} <code>DATABASE_URL</code> ${t(txt.seedOrEnd, lang)}</li>
   </ul>
 </section>
 

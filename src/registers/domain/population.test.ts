@@ -159,10 +159,15 @@ for (const engine of testEngines()) {
       for (const f of FIXED_ORGANISATIONS) assert.ok(validateOrganisasjonsnummer(f.orgnr).valid, `${f.orgnr} fails MOD11`);
     });
 
-    it('refuses with REGISTERS_ALREADY_SEEDED on a seeded database and changes nothing', async () => {
+    it('refuses with REGISTERS_ALREADY_SEEDED on a seeded database, telling how to get an empty one, and changes nothing', async () => {
       await seedPopulation(db, { persons: 100, orgs: 20, seed: 'once' });
       const before = await countRows(db);
-      await rejectsWith(seedPopulation(db, { persons: 100, orgs: 20, seed: 'twice' }), 'REGISTERS_ALREADY_SEEDED');
+      const err = await rejectsWith(seedPopulation(db, { persons: 100, orgs: 20, seed: 'twice' }), 'REGISTERS_ALREADY_SEEDED');
+      assert.equal(err.status, 409);
+      assert.equal(
+        err.message,
+        'The registers are already seeded (seed "once"). To seed again, start from an empty database: stop Grunnmur and delete ./data/grunnmur.db (the default DATABASE_URL is sqlite:./data/grunnmur.db), or point DATABASE_URL at an empty database.',
+      );
       assert.deepEqual(await countRows(db), before);
       assert.equal((await getSeedStatus(db)).state, 'complete');
     });
@@ -176,7 +181,8 @@ for (const engine of testEngines()) {
           kommunenummer: null, utland_adressenavn: null, utland_postkode: null, utland_by: null, utland_landkode: null, created_at: 1,
         })
         .execute();
-      await rejectsWith(seedPopulation(db, { persons: 10, orgs: 0, seed: 'x' }), 'REGISTERS_ALREADY_SEEDED');
+      const err = await rejectsWith(seedPopulation(db, { persons: 10, orgs: 0, seed: 'x' }), 'REGISTERS_ALREADY_SEEDED');
+      assert.match(err.message, /^The registers already hold persons or organisations\. To seed again, start from an empty database: .*\.\/data\/grunnmur\.db/);
       assert.deepEqual(await countRows(db), { persons: 1, organisations: 0, roles: 0 });
     });
 

@@ -6,12 +6,20 @@ import { Registry } from 'prom-client';
 import { loadConfig } from '../../platform/config.ts';
 import { createTestDatabase, testEngines, type TestDatabase } from '../../platform/db/testing.ts';
 import { createHttpServer } from '../../platform/http/server.ts';
+import { JobQueue, jobsMigrations } from '../../platform/jobs/job-queue.ts';
 import type { Platform } from '../../platform/platform.ts';
 import { registersComponent, createRegistersClient, type Enhet, type EnheterPage, type FregPerson, type Roller, type TestpersonerPage, type Underenhet } from '../index.ts';
 import { countRows } from '../store/registers-store.ts';
 import type { OrganisationRow, PersonRow, RegistersDb, RoleRow } from '../store/tables.ts';
 
 const PUBLIC_URL = 'http://grunnmur.test';
+
+/** A process's platform for `onStart`: config from `env`, a silent log and its own job queue. */
+function startPlatform(db: TestDatabase, env: Record<string, string>): Platform {
+  const log = pino({ level: 'silent' });
+  const jobs = new JobQueue(db, { leaseMs: 30_000, pollIntervalMs: 60_000, concurrency: 1, log });
+  return { config: loadConfig({}, env), db, log, jobs } as unknown as Platform;
+}
 
 async function buildApp(db: TestDatabase, mode: 'test' | 'production' = 'test'): Promise<FastifyInstance> {
   const config = loadConfig({}, { PUBLIC_URL, GRUNNMUR_MODE: mode, RATE_LIMIT_MAX: '0', SEED_PERSONS: '400', SEED_ORGS: '120', SEED: 'routes' });
@@ -36,11 +44,13 @@ for (const engine of testEngines()) {
     let roles: RoleRow[];
 
     before(async () => {
-      db = await createTestDatabase(engine, [{ component: 'registers', migrations: registersComponent.migrations }]);
+      db = await createTestDatabase(engine, [
+        { component: 'platform_jobs', migrations: jobsMigrations },
+        { component: 'registers', migrations: registersComponent.migrations },
+      ]);
       app = await buildApp(db);
       // The first-start seeder fills the empty registers from SEED_PERSONS / SEED_ORGS / SEED.
-      const platform = { config: loadConfig({}, { SEED_PERSONS: '400', SEED_ORGS: '120', SEED: 'routes' }), db, log: pino({ level: 'silent' }) } as unknown as Platform;
-      await registersComponent.onStart?.(platform);
+      await registersComponent.onStart?.(startPlatform(db, { SEED_PERSONS: '400', SEED_ORGS: '120', SEED: 'routes' }));
       const k = db.kysely as RegistersDb;
       persons = await k.selectFrom('registers_persons').selectAll().orderBy('pid').execute();
       orgs = await k.selectFrom('registers_organisations').selectAll().orderBy('orgnr').execute();
@@ -54,9 +64,25 @@ for (const engine of testEngines()) {
     it('seeds on first start and not again on the next start', async () => {
       assert.equal(persons.length, 400);
       const before = await countRows(db);
-      const platform = { config: loadConfig({}, { SEED_PERSONS: '10', SEED: 'other' }), db, log: pino({ level: 'silent' }) } as unknown as Platform;
-      await registersComponent.onStart?.(platform);
+      await registersComponent.onStart?.(startPlatform(db, { SEED_PERSONS: '10', SEED: 'other' }));
       assert.deepEqual(await countRows(db), before);
+    });
+
+    it('answers /health/ready 503 PLATFORM_NOT_READY while a seed is unfinished, and 200 with registers UP once it completed', async () => {
+      const k = db.kysely as RegistersDb;
+      const state = await k.selectFrom('registers_seed_state').selectAll().executeTakeFirstOrThrow();
+      try {
+        await k.updateTable('registers_seed_state').set({ completed_at: null, heartbeat_at: Date.now() }).execute();
+        const seeding = await app.inject({ method: 'GET', url: '/health/ready' });
+        assert.equal(seeding.statusCode, 503);
+        // A 5xx problem shows only its type and title (the kernel's rule), not the checks.
+        assert.equal(seeding.json().type, 'urn:grunnmur:problem:platform-not-ready');
+      } finally {
+        await k.updateTable('registers_seed_state').set({ completed_at: state.completed_at, heartbeat_at: state.heartbeat_at }).execute();
+      }
+      const ready = await app.inject({ method: 'GET', url: '/health/ready' });
+      assert.equal(ready.statusCode, 200);
+      assert.deepEqual(ready.json(), { status: 'UP', checks: { database: 'UP', registers: 'UP' } });
     });
 
     describe('GET /enhetsregisteret/api/enheter/{organisasjonsnummer}', () => {
@@ -353,14 +379,32 @@ for (const engine of testEngines()) {
         const res = await prod.inject({ method: 'GET', url: '/enhetsregisteret/api/enheter/991825827' });
         assert.equal(res.statusCode, 200);
       });
+
+      it('lists no test-mode-only Folkeregisteret route in the OpenAPI documents, and keeps Enhetsregisteret', async () => {
+        for (const url of ['/openapi.json', '/enhetsregisteret/openapi.json']) {
+          const res = await prod.inject({ method: 'GET', url });
+          assert.equal(res.statusCode, 200, url);
+          const paths = Object.keys((res.json() as { paths: Record<string, unknown> }).paths);
+          assert.deepEqual(paths.filter((p) => p.startsWith('/folkeregisteret')), [], url);
+          assert.ok(paths.includes('/enhetsregisteret/api/enheter/{organisasjonsnummer}'), url);
+        }
+        // A per-component document under the second path, if the kernel serves one.
+        const second = await prod.inject({ method: 'GET', url: '/folkeregisteret/openapi.json' });
+        if (second.statusCode === 200) {
+          const paths = Object.keys((second.json() as { paths: Record<string, unknown> }).paths);
+          assert.deepEqual(paths.filter((p) => p.startsWith('/folkeregisteret')), []);
+        }
+      });
     });
 
-    it('serves an OpenAPI document with the enhetsregisteret and folkeregisteret paths', async () => {
+    it('serves an OpenAPI document with the enhetsregisteret and folkeregisteret paths in test mode', async () => {
       const res = await app.inject({ method: 'GET', url: '/enhetsregisteret/openapi.json' });
       assert.equal(res.statusCode, 200);
       const doc = res.json() as { paths: Record<string, unknown> };
       assert.ok(doc.paths['/enhetsregisteret/api/enheter/{organisasjonsnummer}']);
       assert.ok(doc.paths['/folkeregisteret/api/v1/personer/{pid}']);
+      assert.ok(doc.paths['/folkeregisteret/{rettighetspakke}/api/v1/personer/{pid}']);
+      assert.ok(doc.paths['/folkeregisteret/api/v1/testpersoner']);
     });
 
     it('the typed client reads the same shapes and throws the server’s codes', async () => {
