@@ -19,6 +19,11 @@ export interface ComponentLink {
   kind: 'page' | 'api' | 'openapi' | 'discovery' | 'jwks';
   label: LocalizedText;
   href: string;
+  /**
+   * Shown on the front page only when `GRUNNMUR_MODE=test`: for routes that answer 404
+   * `PLATFORM_TEST_MODE_ONLY` in production.
+   */
+  testOnly?: boolean;
 }
 
 /** Options every component plugin receives. */

@@ -17,14 +17,14 @@ export class AppError extends Error {
   readonly detail: string | undefined;
   /** Extra members for the problem document, e.g. `{ errors: [...] }`. */
   readonly extra: Record<string, unknown> | undefined;
-  /** True when the message is safe to show (all 4xx). */
+  /** True when the message is safe to show: all 4xx, and 5xx that opt in (e.g. readiness). */
   readonly expose: boolean;
 
   constructor(
     code: string,
     status: number,
     message: string,
-    options: { detail?: string; extra?: Record<string, unknown>; cause?: unknown } = {},
+    options: { detail?: string; extra?: Record<string, unknown>; cause?: unknown; expose?: boolean } = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'AppError';
@@ -32,7 +32,7 @@ export class AppError extends Error {
     this.status = status;
     this.detail = options.detail;
     this.extra = options.extra;
-    this.expose = status < 500;
+    this.expose = options.expose ?? status < 500;
   }
 }
 
@@ -82,7 +82,7 @@ export type PlatformErrorCode = keyof typeof platformErrors;
 export function platformError(
   code: PlatformErrorCode,
   message?: string,
-  options: { detail?: string; extra?: Record<string, unknown>; cause?: unknown } = {},
+  options: { detail?: string; extra?: Record<string, unknown>; cause?: unknown; expose?: boolean } = {},
 ): AppError {
   const info = platformErrors[code];
   return new AppError(code, info.status, message ?? info.title, options);

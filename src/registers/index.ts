@@ -28,9 +28,8 @@ export * from '../platform/identifiers/index.ts';
 /**
  * The front page's link to the test-person list. `testOnly`: the list answers 404
  * `PLATFORM_TEST_MODE_ONLY` in production mode, so the front page leaves the link out there.
- * (Typed as an extension until `ComponentLink` has `testOnly` itself.)
  */
-const testPersonsLink: ComponentLink & { testOnly: true } = {
+const testPersonsLink: ComponentLink = {
   kind: 'api',
   label: { nb: 'Testpersoner', nn: 'Testpersonar', en: 'Test persons' },
   href: '/folkeregisteret/api/v1/testpersoner',

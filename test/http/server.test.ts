@@ -210,6 +210,36 @@ for (const engine of testEngines()) {
   });
 }
 
+describe('readiness', () => {
+  it('answers 503 PLATFORM_NOT_READY naming the check that is down, and 200 once it is up again', async () => {
+    let down = true;
+    const flaky: Component = {
+      name: 'flaky',
+      title: { nb: 'Flaky', en: 'Flaky' },
+      description: { nb: 'Flaky', en: 'Flaky' },
+      paths: [],
+      migrations: [],
+      async plugin() {},
+      async checkHealth() {
+        if (down) throw new Error('not yet');
+      },
+    };
+    const t = await createTestPlatform('sqlite', [flaky]);
+    try {
+      const res = await t.app.inject('/health/ready');
+      assert.equal(res.statusCode, 503);
+      assert.deepEqual(
+        { code: res.json().code, title: res.json().title, checks: res.json().checks },
+        { code: 'PLATFORM_NOT_READY', title: 'A dependency is down', checks: { database: 'UP', flaky: 'DOWN' } },
+      );
+      down = false;
+      assert.deepEqual((await t.app.inject('/health/ready')).json(), { status: 'UP', checks: { database: 'UP', flaky: 'UP' } });
+    } finally {
+      await t.close();
+    }
+  });
+});
+
 describe('HTTP parser errors', () => {
   it('answers headers larger than 16 KiB with 431 problem+json, not Fastify\'s JSON', async () => {
     const t = await createTestPlatform('sqlite');

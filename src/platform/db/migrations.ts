@@ -53,7 +53,13 @@ export async function runMigrations(db: Database, components: ComponentMigration
       migrationLockTableName: `${component}_migrations_lock`,
       ...(schema ? { migrationTableSchema: schema } : {}),
     });
-    const { error, results } = await migrator.migrateToLatest();
+    let { error, results } = await migrator.migrateToLatest();
+    // Kysely's migrator lists the tables of *every* schema to see whether its own tables exist;
+    // another schema dropped at that moment (parallel test runs do that) fails the listing with
+    // 3F000 invalid_schema_name. Nothing was migrated then; listing again is safe.
+    for (let attempt = 1; attempt < 5 && isOtherSchemaVanished(error, schema); attempt++) {
+      ({ error, results } = await migrator.migrateToLatest());
+    }
     for (const r of results ?? []) if (r.status === 'Success') applied.push(`${component}/${r.migrationName}`);
     if (error) {
       const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? '?';
@@ -63,4 +69,11 @@ export async function runMigrations(db: Database, components: ComponentMigration
     }
   }
   return applied;
+}
+
+function isOtherSchemaVanished(error: unknown, ownSchema: string | undefined): boolean {
+  const e = error as { code?: string; message?: string } | undefined;
+  if (!e || e.code !== '3F000') return false;
+  const named = /schema "([^"]+)" does not exist/.exec(e.message ?? '')?.[1];
+  return named !== undefined && named !== ownSchema;
 }

@@ -178,7 +178,7 @@ export async function createHttpServer(platform: Platform, options: HttpServerOp
       }
       if (!ok) {
         return problemErrorHandler(
-          platformError('PLATFORM_NOT_READY', 'A dependency is down', { extra: { checks } }),
+          platformError('PLATFORM_NOT_READY', 'A dependency is down', { extra: { checks }, expose: true }),
           request,
           reply,
         );
@@ -199,9 +199,9 @@ export async function createHttpServer(platform: Platform, options: HttpServerOp
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   for (const component of platform.components) {
-    const [first] = component.paths;
-    if (!first) continue;
-    app.get(`${first}/openapi.json`, { schema: { hide: true } }, async () => openApiFor(app, component.paths, component.title.en));
+    for (const path of component.paths) {
+      app.get(`${path}/openapi.json`, { schema: { hide: true } }, async () => openApiFor(app, component.paths, component.title.en));
+    }
   }
   return app;
 }

@@ -25,8 +25,7 @@ export interface FrontPageOptions {
  * in production mode), marked `testOnly: true` by its component.
  */
 export function isTestOnlyLink(link: ComponentLink): boolean {
-  // `testOnly` is read structurally until ComponentLink declares it.
-  return (link as ComponentLink & { testOnly?: unknown }).testOnly === true;
+  return link.testOnly === true;
 }
 
 /**

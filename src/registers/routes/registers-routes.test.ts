@@ -75,8 +75,9 @@ for (const engine of testEngines()) {
         await k.updateTable('registers_seed_state').set({ completed_at: null, heartbeat_at: Date.now() }).execute();
         const seeding = await app.inject({ method: 'GET', url: '/health/ready' });
         assert.equal(seeding.statusCode, 503);
-        // A 5xx problem shows only its type and title (the kernel's rule), not the checks.
-        assert.equal(seeding.json().type, 'urn:grunnmur:problem:platform-not-ready');
+        const problem = seeding.json();
+        assert.equal(problem.code, 'PLATFORM_NOT_READY');
+        assert.deepEqual(problem.checks, { database: 'UP', registers: 'DOWN' });
       } finally {
         await k.updateTable('registers_seed_state').set({ completed_at: state.completed_at, heartbeat_at: state.heartbeat_at }).execute();
       }
