@@ -3,7 +3,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -36,6 +36,29 @@ function runCli(args: string[], env: Record<string, string> = {}, timeoutMs = 60
   });
 }
 
+/**
+ * Resolves with the address a starting `grunnmur start` prints ("running at http://…"); rejects
+ * when it exits first or does not get there within `deadlineMs` (a deadline, not a timing check).
+ */
+function waitUntilRunning(child: ChildProcessWithoutNullStreams, deadlineMs: number, stderr: () => string = () => ''): Promise<string> {
+  return new Promise<string>((ok, fail) => {
+    let out = '';
+    const timer = setTimeout(() => fail(new Error(`not up within ${deadlineMs / 1000} s\n${out}\n${stderr()}`)), deadlineMs);
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = /running at (http:\/\/[^\s]+)/.exec(out);
+      if (m?.[1]) {
+        clearTimeout(timer);
+        ok(m[1]);
+      }
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      fail(new Error(`exited with ${code}\n${out}\n${stderr()}`));
+    });
+  });
+}
+
 for (const engine of testEngines()) {
   describe(`grunnmur start on ${engine}`, () => {
     it('serves / and /health/ready with the synthetic population seeded, within 15 s of the start', async () => {
@@ -46,19 +69,7 @@ for (const engine of testEngines()) {
       let stderr = '';
       child.stderr.on('data', (d) => (stderr += d));
       try {
-        const address = await new Promise<string>((ok, fail) => {
-          let out = '';
-          const timer = setTimeout(() => fail(new Error(`not up within 15 s\n${out}\n${stderr}`)), 15_000);
-          child.stdout.on('data', (d) => {
-            out += d;
-            const m = /running at (http:\/\/[^\s]+)/.exec(out);
-            if (m?.[1]) {
-              clearTimeout(timer);
-              ok(m[1]);
-            }
-          });
-          child.on('exit', (code) => fail(new Error(`exited with ${code}\n${out}\n${stderr}`)));
-        });
+        const address = await waitUntilRunning(child, 15_000, () => stderr);
         const ready = await fetch(`${address}/health/ready`);
         assert.equal(ready.status, 200);
         assert.equal(((await ready.json()) as { status: string }).status, 'UP');
@@ -87,18 +98,7 @@ describe('npm start', () => {
       env: { ...process.env, DATABASE_URL: db.url, LOG_LEVEL: 'warn', SEED_PERSONS: '10' },
     });
     try {
-      const address = await new Promise<string>((ok, fail) => {
-        let out = '';
-        const timer = setTimeout(() => fail(new Error(`not up in time\n${out}`)), 30_000);
-        child.stdout.on('data', (d) => {
-          out += d;
-          const m = /running at (http:\/\/[^\s]+)/.exec(out);
-          if (m?.[1]) {
-            clearTimeout(timer);
-            ok(m[1]);
-          }
-        });
-      });
+      const address = await waitUntilRunning(child, 30_000);
       assert.equal((await fetch(`${address}/health/live`)).status, 200);
       child.kill('SIGTERM');
       await new Promise((r) => child.once('close', r));
