@@ -16,11 +16,11 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type {} from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import type { Platform } from '../platform.ts';
-import { LANG_COOKIE, toLang } from './i18n.ts';
+import { LANG_COOKIE, toLang, type Lang } from './i18n.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -61,20 +61,28 @@ export async function uiRoutes(app: FastifyInstance, platform: Platform): Promis
   }
 
   const secure = platform.config.PUBLIC_URL.startsWith('https:');
-  app.addHook('onRequest', async (request, reply) => {
-    if (request.method !== 'GET' && request.method !== 'HEAD') return;
-    // Pages only: an API call that happens to take a `lang` parameter gets no cookie.
-    const accept = request.headers.accept;
-    if (typeof accept !== 'string' || !accept.includes('text/html')) return;
-    const query = request.query as Record<string, unknown> | undefined;
-    const lang = typeof query?.lang === 'string' ? toLang(query.lang) : undefined;
-    if (!lang) return;
-    reply.setCookie(LANG_COOKIE, lang, {
-      path: '/',
-      maxAge: LANG_COOKIE_MAX_AGE_S,
-      sameSite: 'lax',
-      httpOnly: true,
-      secure,
-    });
+  // Callback style: this hook sees every request, and a promise per request costs.
+  app.addHook('onRequest', (request, reply, done) => {
+    const lang = requestedPageLang(request);
+    if (lang) {
+      reply.setCookie(LANG_COOKIE, lang, {
+        path: '/',
+        maxAge: LANG_COOKIE_MAX_AGE_S,
+        sameSite: 'lax',
+        httpOnly: true,
+        secure,
+      });
+    }
+    done();
   });
+}
+
+/** The language a page request asks for with `?lang=`; undefined for API calls and non-GETs. */
+function requestedPageLang(request: FastifyRequest): Lang | undefined {
+  if (request.method !== 'GET' && request.method !== 'HEAD') return undefined;
+  // Pages only: an API call that happens to take a `lang` parameter gets no cookie.
+  const accept = request.headers.accept;
+  if (typeof accept !== 'string' || !accept.includes('text/html')) return undefined;
+  const query = request.query as Record<string, unknown> | undefined;
+  return typeof query?.lang === 'string' ? toLang(query.lang) : undefined;
 }
