@@ -1,6 +1,7 @@
 /** Every benchmark workload, by CLI name. Add a workload here to make `npm run bench <name>` find it. */
 import type { Workload } from '../lib/workload.ts';
 import { httpCore } from './http-core/workload.ts';
+import { httpFramework } from './http-framework/workload.ts';
 
 /** The registered workloads, in the order `npm run bench` (no name) runs them. */
-export const workloads: readonly Workload[] = [httpCore];
+export const workloads: readonly Workload[] = [httpCore, httpFramework];

@@ -12,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { buildServer, createPlatform } from '../../../src/platform/boot.ts';
 import { loadConfig } from '../../../src/platform/config.ts';
 import { announceListening, runServerChild } from '../../lib/server-child.ts';
+import { helloRouteSchema } from './hello-route.ts';
 
 /** Highest limit the config schema allows; per 60 s window that is far above what one core serves. */
 const RATE_LIMIT_MAX = '10000000';
@@ -29,24 +30,7 @@ runServerChild(async ({ tmpDir, logLevel }) => {
   const app = await buildServer(platform);
   app.get<{ Params: { name: string } }>(
     '/bench/hello/:name',
-    {
-      schema: {
-        hide: true,
-        params: {
-          type: 'object',
-          properties: { name: { type: 'string', minLength: 1, maxLength: 100 } },
-          required: ['name'],
-        },
-        response: {
-          200: {
-            type: 'object',
-            properties: { hello: { type: 'string' }, at: { type: 'integer' } },
-            required: ['hello', 'at'],
-            additionalProperties: false,
-          },
-        },
-      },
-    },
+    { schema: helloRouteSchema },
     async (request) => ({ hello: request.params.name, at: Date.now() }),
   );
   await app.listen({ host: '127.0.0.1', port: 0 });
