@@ -323,7 +323,7 @@ for (const engine of testEngines()) {
         }
       });
 
-      it('shows the messages as an escaped HTML page at /outbox, in bokmål or English', async () => {
+      it('shows the messages as an escaped HTML page at /outbox, in bokmål, nynorsk or English', async () => {
         const { app, outbox } = await server('test');
         try {
           await outbox.sendEmail({ to: 'kari@example.no', subject: 'Hei <b>Kari</b>', text: 'Lenke: <script>alert(1)</script>', component: 'krr' });
@@ -340,6 +340,9 @@ for (const engine of testEngines()) {
           assert.match(en.body, /Development outbox/);
           const none = await app.inject({ method: 'GET', url: '/outbox?lang=en&channel=sms' });
           assert.match(none.body, /No messages\./);
+          const nn = await app.inject({ method: 'GET', url: '/outbox?lang=nn&channel=sms' });
+          assert.match(nn.body, /<html lang="nn"/);
+          assert.match(nn.body, /Ingen meldingar\./);
         } finally {
           await app.close();
         }

@@ -490,29 +490,30 @@ function normaliseRecipientQuery(to: string, channel: 'email' | 'sms' | undefine
 }
 
 const pageTexts = {
-  title: { nb: 'Utboks for utvikling', en: 'Development outbox' },
+  title: { nb: 'Utboks for utvikling', nn: 'Utboks for utvikling', en: 'Development outbox' },
   intro: {
     nb: 'E-post og SMS som Grunnmur har sendt eller lagret. Siden finnes bare i testmodus. Nyeste først.',
+    nn: 'E-post og SMS som Grunnmur har sendt eller lagra. Sida finst berre i testmodus. Nyaste først.',
     en: 'E-mail and SMS that Grunnmur has sent or stored. This page exists in test mode only. Newest first.',
   },
-  filter: { nb: 'Filtrer', en: 'Filter' },
+  filter: { nb: 'Filtrer', nn: 'Filtrer', en: 'Filter' },
   to: { nb: 'Mottaker', en: 'Recipient' },
   channel: { nb: 'Kanal', en: 'Channel' },
-  all: { nb: 'Alle', en: 'All' },
+  all: { nb: 'Alle', nn: 'Alle', en: 'All' },
   email: { nb: 'E-post', en: 'E-mail' },
   sms: { nb: 'SMS', en: 'SMS' },
   time: { nb: 'Tidspunkt', en: 'Time' },
   component: { nb: 'Komponent', en: 'Component' },
   message: { nb: 'Melding', en: 'Message' },
   status: { nb: 'Status', en: 'Status' },
-  empty: { nb: 'Ingen meldinger.', en: 'No messages.' },
-  hasHtml: { nb: 'Har også en HTML-versjon (vises ikke her).', en: 'Also has an HTML version (not shown here).' },
+  empty: { nb: 'Ingen meldinger.', nn: 'Ingen meldingar.', en: 'No messages.' },
+  hasHtml: { nb: 'Har også en HTML-versjon (vises ikke her).', nn: 'Har òg ein HTML-versjon (blir ikkje vist her).', en: 'Also has an HTML version (not shown here).' },
   api: { nb: 'Som JSON:', en: 'As JSON:' },
   statuses: {
     queued: { nb: 'i kø', en: 'queued' },
     sent: { nb: 'sendt', en: 'sent' },
-    stored: { nb: 'lagret', en: 'stored' },
-    failed: { nb: 'feilet', en: 'failed' },
+    stored: { nb: 'lagret', nn: 'lagra', en: 'stored' },
+    failed: { nb: 'feilet', nn: 'feila', en: 'failed' },
   },
 } as const;
 
@@ -590,7 +591,7 @@ export async function outboxRoutes(app: FastifyInstance, platform: Platform): Pr
     '/outbox',
     { onRequest: onlyInTestMode, schema: { hide: true, querystring: messagesQuerySchema } },
     async (request: FastifyRequest<{ Querystring: MessagesQuery }>, reply) => {
-      const lang = pickLang(request, ['nb', 'en']);
+      const lang = pickLang(request);
       const query = request.query;
       const messages = await platform.outbox.list({ ...listFilter(query), limit: query.limit ?? 100 });
       const body = html`<h1 class="ds-heading" data-size="lg">${t(pageTexts.title, lang)}</h1>
