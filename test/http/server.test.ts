@@ -240,6 +240,28 @@ describe('readiness', () => {
   });
 });
 
+describe('readiness with a hanging check', () => {
+  it('counts a check that does not answer within 2 s as DOWN instead of hanging', async () => {
+    const hanging: Component = {
+      name: 'hanging',
+      title: { nb: 'Hanging', en: 'Hanging' },
+      description: { nb: 'Hanging', en: 'Hanging' },
+      paths: [],
+      migrations: [],
+      async plugin() {},
+      checkHealth: () => new Promise<void>(() => {}),
+    };
+    const t = await createTestPlatform('sqlite', [hanging]);
+    try {
+      const res = await t.app.inject('/health/ready');
+      assert.equal(res.statusCode, 503);
+      assert.deepEqual(res.json().checks, { database: 'UP', hanging: 'DOWN' });
+    } finally {
+      await t.close();
+    }
+  });
+});
+
 describe('HTTP parser errors', () => {
   it('answers headers larger than 16 KiB with 431 problem+json, not Fastify\'s JSON', async () => {
     const t = await createTestPlatform('sqlite');
