@@ -82,7 +82,12 @@ describe('front page in Chromium', () => {
       if (msg.type() === 'error' || /Content Security Policy/i.test(msg.text())) problems.push(`console ${msg.type()}: ${msg.text()}`);
     });
     page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-    page.on('requestfailed', (req) => problems.push(`request failed: ${req.url()} ${req.failure()?.errorText ?? ''}`));
+    page.on('requestfailed', (req) => {
+      const error = req.failure()?.errorText ?? '';
+      // ERR_ABORTED: the browser itself cancelled the request because the test navigated on
+      // (the favicon is fetched after `load`); server failures show up below as HTTP ≥ 400.
+      if (error !== 'net::ERR_ABORTED') problems.push(`request failed: ${req.url()} ${error}`);
+    });
     page.on('response', (res) => {
       if (res.status() >= 400) problems.push(`HTTP ${res.status()}: ${res.url()}`);
     });
