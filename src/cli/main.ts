@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import pino from 'pino';
 import { selectComponents, selectableComponentNames } from '../components.ts';
 import { allMigrations, createPlatform, startServer } from '../platform/boot.ts';
-import { ConfigError, configReferenceMarkdown, describeConfig, loadConfig, type Config } from '../platform/config.ts';
+import { ConfigError, configReferenceMarkdown, describeConfig, loadConfig } from '../platform/config.ts';
 import { openDatabase } from '../platform/db/database.ts';
 import { runMigrations } from '../platform/db/migrations.ts';
 import { AppError } from '../platform/errors.ts';

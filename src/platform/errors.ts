@@ -73,17 +73,38 @@ export const platformErrors = {
 /** Codes of {@link platformErrors}. */
 export type PlatformErrorCode = keyof typeof platformErrors;
 
+/** Options of an {@link AppError} built from a catalogue. */
+export interface AppErrorOptions {
+  detail?: string;
+  extra?: Record<string, unknown>;
+  cause?: unknown;
+  expose?: boolean;
+}
+
+/**
+ * Builds an `AppError` from a code of a component's error catalogue, with the catalogued
+ * status, so a status is written once, in the catalogue.
+ *
+ * @param catalogue the component's catalogue (`platformErrors`, `registersErrors`…)
+ * @param code a key of that catalogue
+ * @param message safe-to-show message; defaults to the catalogue title
+ */
+export function catalogueError<C extends Record<string, ErrorCodeInfo>>(
+  catalogue: C,
+  code: keyof C & string,
+  message?: string,
+  options: AppErrorOptions = {},
+): AppError {
+  const info = catalogue[code] as ErrorCodeInfo;
+  return new AppError(code, info.status, message ?? info.title, options);
+}
+
 /**
  * Builds an `AppError` from a catalogued platform code, with its catalogued status.
  *
  * @param code a key of {@link platformErrors}
  * @param message safe-to-show message; defaults to the catalogue title
  */
-export function platformError(
-  code: PlatformErrorCode,
-  message?: string,
-  options: { detail?: string; extra?: Record<string, unknown>; cause?: unknown; expose?: boolean } = {},
-): AppError {
-  const info = platformErrors[code];
-  return new AppError(code, info.status, message ?? info.title, options);
+export function platformError(code: PlatformErrorCode, message?: string, options: AppErrorOptions = {}): AppError {
+  return catalogueError(platformErrors, code, message, options);
 }

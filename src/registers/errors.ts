@@ -2,7 +2,7 @@
  * The registers component's error catalogue: every code it throws, with its HTTP status.
  * `identifierErrors` (fødselsnummer / organisasjonsnummer validation) is part of it.
  */
-import { AppError, type ErrorCodeInfo } from '../platform/errors.ts';
+import { AppError, catalogueError, type AppErrorOptions, type ErrorCodeInfo } from '../platform/errors.ts';
 import { identifierErrors } from '../platform/identifiers/errors.ts';
 
 /** Every error code of the registers component. Listed in `src/registers/README.md`. */
@@ -35,11 +35,6 @@ export type RegistersErrorCode = keyof typeof registersErrors;
  * @param code a key of {@link registersErrors}
  * @param message safe-to-show message; defaults to the catalogue title
  */
-export function registersError(
-  code: RegistersErrorCode,
-  message?: string,
-  options: { detail?: string; extra?: Record<string, unknown>; cause?: unknown } = {},
-): AppError {
-  const info = registersErrors[code];
-  return new AppError(code, info.status, message ?? info.title, options);
+export function registersError(code: RegistersErrorCode, message?: string, options: AppErrorOptions = {}): AppError {
+  return catalogueError(registersErrors, code, message, options);
 }

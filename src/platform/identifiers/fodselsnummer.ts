@@ -38,7 +38,8 @@
  *   8/9) are not supported and fail `date`.
  * - Input is never trimmed or reformatted: spaces, dots and hyphens fail `digits`.
  */
-import { AppError } from '../errors.ts';
+import { catalogueError } from '../errors.ts';
+import { identifierErrors } from './errors.ts';
 import { randomInt } from './rng.ts';
 
 /** `FNR` = fødselsnummer (day 01–31); `DNR` = D-number (day + 40, first digit 4–7). */
@@ -268,9 +269,9 @@ export function validateFodselsnummer(value: string): FodselsnummerResult {
 export function checkFodselsnummer(value: string): Extract<FodselsnummerResult, { valid: true }> {
   const result = validateFodselsnummer(value);
   if (result.valid) return result;
-  throw new AppError(
+  throw catalogueError(
+    identifierErrors,
     'REGISTERS_INVALID_FODSELSNUMMER',
-    400,
     `Invalid fødselsnummer: ${result.problems.map((p) => p.message).join('; ')}`,
     { extra: { problems: result.problems } },
   );
@@ -332,7 +333,7 @@ function parseBirthDate(input: Date | string): { year: number; month: number; da
   let day: number;
   if (input instanceof Date) {
     if (Number.isNaN(input.getTime())) {
-      throw new AppError('REGISTERS_INVALID_BIRTH_DATE', 400, 'Invalid birth date: the Date is invalid');
+      throw catalogueError(identifierErrors, 'REGISTERS_INVALID_BIRTH_DATE', 'Invalid birth date: the Date is invalid');
     }
     year = input.getUTCFullYear();
     month = input.getUTCMonth() + 1;
@@ -340,19 +341,19 @@ function parseBirthDate(input: Date | string): { year: number; month: number; da
   } else {
     const match = typeof input === 'string' ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(input) : null;
     if (match === null) {
-      throw new AppError('REGISTERS_INVALID_BIRTH_DATE', 400, 'Invalid birth date: must be a YYYY-MM-DD string or a Date');
+      throw catalogueError(identifierErrors, 'REGISTERS_INVALID_BIRTH_DATE', 'Invalid birth date: must be a YYYY-MM-DD string or a Date');
     }
     year = Number(match[1]);
     month = Number(match[2]);
     day = Number(match[3]);
     if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) {
-      throw new AppError('REGISTERS_INVALID_BIRTH_DATE', 400, `Invalid birth date: ${input} is not a calendar date`);
+      throw catalogueError(identifierErrors, 'REGISTERS_INVALID_BIRTH_DATE', `Invalid birth date: ${input} is not a calendar date`);
     }
   }
   if (year < 1854 || year > 2039) {
-    throw new AppError(
+    throw catalogueError(
+      identifierErrors,
       'REGISTERS_INVALID_BIRTH_DATE',
-      400,
       `Invalid birth date: year ${year} is outside 1854–2039, the years a classic fødselsnummer can encode`,
     );
   }
@@ -409,5 +410,5 @@ export function generateFodselsnummer(rng: () => number, options: GenerateFodsel
     const result = withCheckDigits(prefix, candidates[(start + i) % candidates.length] ?? 0);
     if (result !== null) return result;
   }
-  throw new AppError('REGISTERS_IDENTIFIER_GENERATION_FAILED', 500, `No usable individnummer for ${prefix}`);
+  throw catalogueError(identifierErrors, 'REGISTERS_IDENTIFIER_GENERATION_FAILED', `No usable individnummer for ${prefix}`);
 }

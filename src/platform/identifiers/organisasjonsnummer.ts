@@ -12,7 +12,8 @@
  *   no source states it as a rule. The generator uses 9 by default (8 on request).
  * - Input is never trimmed or reformatted: "974 760 673" fails `digits`.
  */
-import { AppError } from '../errors.ts';
+import { catalogueError } from '../errors.ts';
+import { identifierErrors } from './errors.ts';
 import { digitShapeProblems, type IdentifierProblem } from './fodselsnummer.ts';
 import { randomInt } from './rng.ts';
 
@@ -72,9 +73,9 @@ export function validateOrganisasjonsnummer(value: string): OrganisasjonsnummerR
 export function checkOrganisasjonsnummer(value: string): string {
   const result = validateOrganisasjonsnummer(value);
   if (result.valid) return result.value;
-  throw new AppError(
+  throw catalogueError(
+    identifierErrors,
     'REGISTERS_INVALID_ORGANISASJONSNUMMER',
-    400,
     `Invalid organisasjonsnummer: ${result.problems.map((p) => p.message).join('; ')}`,
     { extra: { problems: result.problems } },
   );

@@ -17,7 +17,7 @@ import { hostname } from 'node:os';
 import { sql, type Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { Counter, Gauge, type Registry } from 'prom-client';
-import { AppError, type ErrorCodeInfo } from '../errors.ts';
+import { AppError, catalogueError, type ErrorCodeInfo } from '../errors.ts';
 import type { Database } from '../db/database.ts';
 import type { ComponentMigration } from '../db/migrations.ts';
 
@@ -101,7 +101,7 @@ export const jobErrors = {
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 function invalid(message: string, detail?: string): AppError {
-  return new AppError('PLATFORM_JOB_INVALID', jobErrors.PLATFORM_JOB_INVALID.status, message, detail ? { detail } : {});
+  return catalogueError(jobErrors, 'PLATFORM_JOB_INVALID', message, detail ? { detail } : {});
 }
 
 /** The migrations of `platform_jobs`; the lead adds them to the `platform` component. */

@@ -26,7 +26,7 @@ import {
 } from 'jose';
 import { sql, type Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import { AppError, type ErrorCodeInfo } from '../errors.ts';
+import { AppError, catalogueError, type ErrorCodeInfo } from '../errors.ts';
 import type { Database } from '../db/database.ts';
 import type { ComponentMigration } from '../db/migrations.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
@@ -390,7 +390,7 @@ function checkIssuer(issuer: string): void {
 }
 
 function keysError(code: keyof typeof keysErrors, message: string): AppError {
-  return new AppError(code, keysErrors[code].status, message);
+  return catalogueError(keysErrors, code, message);
 }
 
 async function makeKey(

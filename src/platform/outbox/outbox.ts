@@ -20,7 +20,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import type { ComponentMigration } from '../db/migrations.ts';
-import { AppError, platformError, type ErrorCodeInfo } from '../errors.ts';
+import { AppError, catalogueError, platformError, type ErrorCodeInfo } from '../errors.ts';
 import { PermanentJobError, type Job, type JobContext, type JobQueue } from '../jobs/job-queue.ts';
 import type { Platform } from '../platform.ts';
 import { html, type SafeHtml } from '../ui/html.ts';
@@ -62,7 +62,7 @@ export const outboxErrors = {
 export type OutboxErrorCode = keyof typeof outboxErrors;
 
 function outboxError(code: OutboxErrorCode, message: string, detail?: string): AppError {
-  return new AppError(code, outboxErrors[code].status, message, detail ? { detail } : {});
+  return catalogueError(outboxErrors, code, message, detail ? { detail } : {});
 }
 
 /** Job queue of e-mail deliveries. */

@@ -18,7 +18,7 @@ import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import { AppError, type ErrorCodeInfo } from '../errors.ts';
+import { AppError, catalogueError, type ErrorCodeInfo } from '../errors.ts';
 import type { Database } from '../db/database.ts';
 import type { ComponentMigration } from '../db/migrations.ts';
 import { x509 } from './x509.ts';
@@ -44,8 +44,7 @@ export const pkiErrors = {
 export type PkiErrorCode = keyof typeof pkiErrors;
 
 function pkiError(code: PkiErrorCode, message?: string, detail?: string): AppError {
-  const info = pkiErrors[code];
-  return new AppError(code, info.status, message ?? info.title, detail === undefined ? {} : { detail });
+  return catalogueError(pkiErrors, code, message, detail === undefined ? {} : { detail });
 }
 
 /** A certificate issued by the test CA, with its private key. */
