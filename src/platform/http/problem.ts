@@ -58,10 +58,15 @@ export function toAppError(error: unknown): AppError {
   return platformError('PLATFORM_INTERNAL', 'Internal server error', { cause: error });
 }
 
+/** The problem `type` URI of a code: `PLATFORM_NOT_FOUND` → `urn:grunnmur:problem:platform-not-found`. */
+export function problemType(code: string): string {
+  return `urn:grunnmur:problem:${code.toLowerCase().replaceAll('_', '-')}`;
+}
+
 /** Builds the problem document for an error (5xx errors show no message beyond the title). */
 export function problemDocument(error: AppError, requestId: string): ProblemDocument {
   const doc: ProblemDocument = {
-    type: `urn:grunnmur:problem:${error.code.toLowerCase().replaceAll('_', '-')}`,
+    type: problemType(error.expose ? error.code : 'PLATFORM_INTERNAL'),
     title: error.expose ? error.message : 'Internal server error',
     status: error.status,
     instance: requestId,

@@ -19,7 +19,7 @@ import { STATUS_CODES } from 'node:http';
 import { platformError } from '../errors.ts';
 import { runHealthChecks } from '../health.ts';
 import type { Platform } from '../platform.ts';
-import { problemErrorHandler } from './problem.ts';
+import { problemErrorHandler, problemType } from './problem.ts';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 
@@ -235,7 +235,7 @@ function clientErrorProblem(this: FastifyInstance, err: Error & { code?: string 
         ? [408, 'PLATFORM_REQUEST_TIMEOUT', 'The request was not received in time']
         : [400, 'PLATFORM_BAD_REQUEST', 'The request is not valid HTTP/1.1'];
   const body = JSON.stringify({
-    type: `urn:grunnmur:problem:${code.toLowerCase().replaceAll('_', '-')}`,
+    type: problemType(code),
     title,
     status,
     code,
