@@ -38,8 +38,8 @@ export interface Adresse {
   kommunenummer?: string;
 }
 
-/** A hovedenhet (`GET /enhetsregisteret/api/enheter/{organisasjonsnummer}`). */
-export interface Enhet {
+/** The fields a hovedenhet and an underenhet share. */
+export interface EnhetFelles {
   organisasjonsnummer: string;
   navn: string;
   organisasjonsform: KodeMedLenke;
@@ -51,6 +51,10 @@ export interface Enhet {
   naeringskode1?: Kode;
   antallAnsatte: number;
   harRegistrertAntallAnsatte: boolean;
+}
+
+/** A hovedenhet (`GET /enhetsregisteret/api/enheter/{organisasjonsnummer}`). */
+export interface Enhet extends EnhetFelles {
   /** Orgnr of the parent (for organisasjonsledd in the public sector). */
   overordnetEnhet?: string;
   forretningsadresse?: Adresse;
@@ -67,17 +71,7 @@ export interface Enhet {
 }
 
 /** An underenhet (`GET /enhetsregisteret/api/underenheter/{organisasjonsnummer}`). */
-export interface Underenhet {
-  organisasjonsnummer: string;
-  navn: string;
-  organisasjonsform: KodeMedLenke;
-  hjemmeside?: string;
-  postadresse?: Adresse;
-  registreringsdatoEnhetsregisteret: string;
-  registrertIMvaregisteret: boolean;
-  naeringskode1?: Kode;
-  antallAnsatte: number;
-  harRegistrertAntallAnsatte: boolean;
+export interface Underenhet extends EnhetFelles {
   /** Orgnr of the hovedenhet. */
   overordnetEnhet: string;
   /** YYYY-MM-DD. */

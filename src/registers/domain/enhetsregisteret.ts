@@ -9,7 +9,7 @@ import { checkOrganisasjonsnummer } from '../../platform/identifiers/index.ts';
 import { registersError } from '../errors.ts';
 import { findOrganisation, findOrganisations, findPersons, listRoles, searchOrganisations } from '../store/registers-store.ts';
 import type { OrganisationRow } from '../store/tables.ts';
-import type { Adresse, Enhet, EnheterPage, KodeMedLenke, Link, Page, Rollegruppe, Roller, Underenhet, UnderenheterPage } from '../wire-types.ts';
+import type { Adresse, Enhet, EnhetFelles, EnheterPage, KodeMedLenke, Link, Page, Rollegruppe, Roller, Underenhet, UnderenheterPage } from '../wire-types.ts';
 import { COUNTRY_NAMES, ROLLEGRUPPETYPER, ROLLETYPER, rollegruppeFor } from './reference-data.ts';
 
 /** Largest page × size window a search may reach, as in Brønnøysund's API. */
@@ -40,13 +40,9 @@ function address(lines: string | null, postnummer: string | null, poststed: stri
   return a;
 }
 
-/**
- * Maps a stored hovedenhet to the `Enhet` wire shape.
- *
- * @param api base URL of the API, e.g. `http://localhost:8080/enhetsregisteret/api`
- */
-export function toEnhet(api: string, row: OrganisationRow): Enhet {
-  const enhet: Enhet = {
+/** The fields a hovedenhet and an underenhet share (optional ones only when the row has them). */
+function felles(api: string, row: OrganisationRow): EnhetFelles {
+  const f: EnhetFelles = {
     organisasjonsnummer: row.orgnr,
     navn: row.navn,
     organisasjonsform: orgform(api, row),
@@ -54,6 +50,22 @@ export function toEnhet(api: string, row: OrganisationRow): Enhet {
     registrertIMvaregisteret: row.registrert_i_mvaregisteret === 1,
     antallAnsatte: row.antall_ansatte ?? 0,
     harRegistrertAntallAnsatte: (row.antall_ansatte ?? 0) > 0,
+  };
+  if (row.hjemmeside) f.hjemmeside = row.hjemmeside;
+  const post = address(row.post_adresse, row.post_postnummer, row.post_poststed, row.post_kommune, row.post_kommunenummer);
+  if (post) f.postadresse = post;
+  if (row.naeringskode) f.naeringskode1 = { kode: row.naeringskode, beskrivelse: row.naeringskode_beskrivelse ?? '' };
+  return f;
+}
+
+/**
+ * Maps a stored hovedenhet to the `Enhet` wire shape.
+ *
+ * @param api base URL of the API, e.g. `http://localhost:8080/enhetsregisteret/api`
+ */
+export function toEnhet(api: string, row: OrganisationRow): Enhet {
+  const enhet: Enhet = {
+    ...felles(api, row),
     registrertIForetaksregisteret: row.registrert_i_foretaksregisteret === 1,
     registrertIStiftelsesregisteret: row.organisasjonsform === 'STI',
     registrertIFrivillighetsregisteret: row.organisasjonsform === 'FLI',
@@ -63,10 +75,6 @@ export function toEnhet(api: string, row: OrganisationRow): Enhet {
     maalform: 'Bokmål',
     _links: { self: link(`${api}/enheter/${row.orgnr}`) },
   };
-  if (row.hjemmeside) enhet.hjemmeside = row.hjemmeside;
-  const post = address(row.post_adresse, row.post_postnummer, row.post_poststed, row.post_kommune, row.post_kommunenummer);
-  if (post) enhet.postadresse = post;
-  if (row.naeringskode) enhet.naeringskode1 = { kode: row.naeringskode, beskrivelse: row.naeringskode_beskrivelse ?? '' };
   if (row.overordnet_enhet) {
     enhet.overordnetEnhet = row.overordnet_enhet;
     enhet._links.overordnetEnhet = link(`${api}/enheter/${row.overordnet_enhet}`);
@@ -81,21 +89,11 @@ export function toEnhet(api: string, row: OrganisationRow): Enhet {
 export function toUnderenhet(api: string, row: OrganisationRow): Underenhet {
   const parent = row.overordnet_enhet ?? '';
   const u: Underenhet = {
-    organisasjonsnummer: row.orgnr,
-    navn: row.navn,
-    organisasjonsform: orgform(api, row),
-    registreringsdatoEnhetsregisteret: row.registreringsdato,
-    registrertIMvaregisteret: row.registrert_i_mvaregisteret === 1,
-    antallAnsatte: row.antall_ansatte ?? 0,
-    harRegistrertAntallAnsatte: (row.antall_ansatte ?? 0) > 0,
+    ...felles(api, row),
     overordnetEnhet: parent,
     oppstartsdato: row.registreringsdato,
     _links: { self: link(`${api}/underenheter/${row.orgnr}`), overordnetEnhet: link(`${api}/enheter/${parent}`) },
   };
-  if (row.hjemmeside) u.hjemmeside = row.hjemmeside;
-  const post = address(row.post_adresse, row.post_postnummer, row.post_poststed, row.post_kommune, row.post_kommunenummer);
-  if (post) u.postadresse = post;
-  if (row.naeringskode) u.naeringskode1 = { kode: row.naeringskode, beskrivelse: row.naeringskode_beskrivelse ?? '' };
   const beliggenhet = address(row.adresse, row.postnummer, row.poststed, row.kommune, row.kommunenummer);
   if (beliggenhet) u.beliggenhetsadresse = beliggenhet;
   return u;
