@@ -6,7 +6,7 @@
  * A counter row is `(component, event, day) → count`; `increment` upserts it, in the caller's
  * transaction when one is given, so a counted event and its data commit together.
  */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { platformError } from '../errors.ts';
 import type { Database } from '../db/database.ts';
 import type { ComponentMigration } from '../db/migrations.ts';
@@ -104,15 +104,17 @@ export class Stats {
 
   /** Totals per component/event for each calendar year (`YYYY`), for the annual-report table. */
   async totalsByYear(): Promise<Array<{ year: string; component: string; event: string; count: number }>> {
-    const rows = await this.list();
-    const totals = new Map<string, { year: string; component: string; event: string; count: number }>();
-    for (const r of rows) {
-      const year = r.day.slice(0, 4);
-      const key = `${year}\u0000${r.component}\u0000${r.event}`;
-      const t = totals.get(key) ?? { year, component: r.component, event: r.event, count: 0 };
-      t.count += r.count;
-      totals.set(key, t);
-    }
-    return [...totals.values()];
+    const k = this.#db.kysely as Kysely<StatsTables>;
+    const year = sql<string>`substr(day, 1, 4)`;
+    const rows = await k
+      .selectFrom('platform_stats')
+      .select([year.as('year'), 'component', 'event', (eb) => eb.fn.sum<number | string>('count').as('count')])
+      .groupBy([year, 'component', 'event'])
+      .orderBy(year)
+      .orderBy('component')
+      .orderBy('event')
+      .execute();
+    return rows.map((r) => ({ year: r.year, component: r.component, event: r.event, count: Number(r.count) }));
   }
+
 }
