@@ -6,10 +6,12 @@
  */
 import type { ErrorCodeInfo } from './platform/errors.ts';
 import { platformErrors } from './platform/errors.ts';
+import { authErrors } from './platform/auth/errors.ts';
 import { jobErrors } from './platform/jobs/job-queue.ts';
 import { keysErrors } from './platform/keys/key-store.ts';
 import { outboxErrors } from './platform/outbox/outbox.ts';
 import { pkiErrors } from './platform/pki/test-pki.ts';
+import { maskinportenErrors, maskinportenGrantErrors } from './maskinporten/index.ts';
 import { registersErrors } from './registers/index.ts';
 
 /** One catalogue: where its codes come from, and the codes. */
@@ -27,8 +29,11 @@ export const errorCatalogues: ErrorCatalogue[] = [
   { area: 'Durable jobs', source: 'src/platform/jobs/job-queue.ts', codes: jobErrors },
   { area: 'Outbox', source: 'src/platform/outbox/outbox.ts', codes: outboxErrors },
   { area: 'Signing keys', source: 'src/platform/keys/key-store.ts', codes: keysErrors },
+  { area: 'Bearer-token checks', source: 'src/platform/auth/errors.ts', codes: authErrors },
   { area: 'Test PKI', source: 'src/platform/pki/test-pki.ts', codes: pkiErrors },
   { area: 'Registers', source: 'src/registers/errors.ts', codes: registersErrors },
+  { area: 'Maskinporten token endpoint', source: 'src/maskinporten/domain/grant/grant-errors.ts', codes: maskinportenGrantErrors },
+  { area: 'Maskinporten self-service API', source: 'src/maskinporten/errors.ts', codes: maskinportenErrors },
 ];
 
 /** `docs/errors.md`, rendered from {@link errorCatalogues}. */

@@ -1,5 +1,5 @@
 /**
- * The `grunnmur` command: start, seed, migrate, config, cert issue.
+ * The `grunnmur` command: start, seed, migrate, config, cert issue, client create, token.
  *
  * Every failure prints one clear line (or the list of configuration problems) and exits 1;
  * stack traces go to the log only when LOG_LEVEL=debug.
@@ -17,6 +17,7 @@ import { runMigrations } from '../platform/db/migrations.ts';
 import { AppError } from '../platform/errors.ts';
 import { TestPki, writeCertificateFiles } from '../platform/pki/test-pki.ts';
 import { checkOrganisasjonsnummer, findOrganisationName, seedPopulation } from '../registers/index.ts';
+import { CliError, CliUsageError, cmdClient, cmdToken } from './maskinporten-commands.ts';
 
 const USAGE = `Usage: grunnmur <command> [options]
 
@@ -28,6 +29,13 @@ Commands:
   config [--markdown]                  print the configuration reference
   cert issue --org ORGNR --out DIR [--name NAME]
                                        issue a test enterprise certificate (key + chain as PEM)
+  client create --org ORGNR --scopes a,b [--cert] [--name NAME] [--out DIR]
+                                       register a Maskinporten client with a new key (or, with
+                                       --cert, a test enterprise certificate); files in DIR
+                                       (default data/clients/<client_id>)
+  token --client ID --scope a,b [--resource URL] [--dir DIR]
+                                       sign a JWT grant with the client's key and print the
+                                       Maskinporten access token
   help                                 this text
 
 Components: ${selectableComponentNames().join(', ')}
@@ -212,6 +220,12 @@ export async function main(argv: string[]): Promise<number> {
       case 'cert':
         await cmdCert(args);
         return 0;
+      case 'client':
+        await cmdClient(args);
+        return 0;
+      case 'token':
+        await cmdToken(args);
+        return 0;
       case undefined:
       case 'help':
       case '--help':
@@ -227,7 +241,11 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 function reportFailure(err: unknown): number {
-  if (err instanceof UsageError || (err as { code?: string })?.code?.startsWith?.('ERR_PARSE_ARGS')) {
+  if (err instanceof CliError) {
+    process.stderr.write(`grunnmur: ${err.message}\n`);
+    return 1;
+  }
+  if (err instanceof UsageError || err instanceof CliUsageError || (err as { code?: string })?.code?.startsWith?.('ERR_PARSE_ARGS')) {
     process.stderr.write(`grunnmur: ${(err as Error).message}\n\n${USAGE}\n`);
     return 2;
   }

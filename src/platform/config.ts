@@ -75,6 +75,21 @@ export const configSchema = z.object({
     .default(30 * 86_400)
     .describe('Signing keys are rotated this often, in seconds (default 30 days)'),
   KEY_ALGORITHM: z.enum(['RS256', 'ES256']).default('RS256').describe('Algorithm of new signing keys'),
+  MASKINPORTEN_ISSUER: z
+    .url({ protocol: /^https?$/ })
+    .optional()
+    .describe(
+      "The Maskinporten whose access tokens the APIs accept, as its issuer URL (e.g. https://test.maskinporten.no/ or another Grunnmur's <PUBLIC_URL>/maskinporten/); keys fetched from <issuer>jwk. Unset = this Grunnmur's own Maskinporten (<PUBLIC_URL>/maskinporten/, keys read from the database)",
+    ),
+  MASKINPORTEN_JWKS_URL: z
+    .url({ protocol: /^https?$/ })
+    .optional()
+    .describe('JWKS URL of MASKINPORTEN_ISSUER when it is not <issuer>jwk (only with MASKINPORTEN_ISSUER)'),
+  MASKINPORTEN_MAX_ASSERTION_LIFETIME_S: int(1, 3600)
+    .default(120)
+    .describe(
+      'Longest exp - iat of a JWT grant at /maskinporten/token, in seconds (Digdir documents 120; integrators report the real service accepts 180)',
+    ),
   SMTP_URL: z
     .string()
     .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
@@ -129,8 +144,34 @@ export function loadConfig(
     throw new ConfigError(problems);
   }
   const cfg = parsed.data;
+  if (cfg.MASKINPORTEN_JWKS_URL !== undefined && cfg.MASKINPORTEN_ISSUER === undefined) {
+    throw new ConfigError(["MASKINPORTEN_JWKS_URL: only allowed together with MASKINPORTEN_ISSUER (the own Maskinporten's keys are read from the database)"]);
+  }
   const publicUrl = (cfg.PUBLIC_URL ?? `http://localhost:${cfg.PORT}`).replace(/\/+$/, '');
   return { ...cfg, PUBLIC_URL: publicUrl };
+}
+
+/**
+ * The issuer (`iss`) of the Maskinporten whose access tokens this process's APIs accept, always
+ * with a trailing slash like the real `https://maskinporten.no/`: `MASKINPORTEN_ISSUER` when set,
+ * else this Grunnmur's own Maskinporten ({@link ownMaskinportenIssuer}).
+ *
+ * @see specs/idporten-maskinporten.md §3 "Endpoints" (issuer with a trailing slash)
+ */
+export function maskinportenIssuer(config: Pick<Config, 'PUBLIC_URL' | 'MASKINPORTEN_ISSUER'>): string {
+  const issuer = config.MASKINPORTEN_ISSUER ?? ownMaskinportenIssuer(config);
+  return issuer.endsWith('/') ? issuer : `${issuer}/`;
+}
+
+/**
+ * The issuer this Grunnmur's own Maskinporten signs its tokens under, `<PUBLIC_URL>/maskinporten/`
+ * (with the trailing slash, like the real one), whatever `MASKINPORTEN_ISSUER` says. With
+ * `MASKINPORTEN_ISSUER` unset it is also the issuer the APIs accept.
+ *
+ * @see specs/idporten-maskinporten.md §3 "Endpoints"
+ */
+export function ownMaskinportenIssuer(config: Pick<Config, 'PUBLIC_URL'>): string {
+  return `${config.PUBLIC_URL}/maskinporten/`;
 }
 
 /** One row of the configuration reference. */

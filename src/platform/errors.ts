@@ -19,13 +19,13 @@ export class AppError extends Error {
   readonly extra: Record<string, unknown> | undefined;
   /** True when the message is safe to show: all 4xx, and 5xx that opt in (e.g. readiness). */
   readonly expose: boolean;
+  /**
+   * Response headers the edge sends with the problem document (lower-case name → value), e.g.
+   * `www-authenticate` on a 401 (RFC 6750 §3). Set by code, never from caller input.
+   */
+  readonly headers: Readonly<Record<string, string>> | undefined;
 
-  constructor(
-    code: string,
-    status: number,
-    message: string,
-    options: { detail?: string; extra?: Record<string, unknown>; cause?: unknown; expose?: boolean } = {},
-  ) {
+  constructor(code: string, status: number, message: string, options: AppErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'AppError';
     this.code = code;
@@ -33,6 +33,7 @@ export class AppError extends Error {
     this.detail = options.detail;
     this.extra = options.extra;
     this.expose = options.expose ?? status < 500;
+    this.headers = options.headers;
   }
 }
 
@@ -79,6 +80,8 @@ export interface AppErrorOptions {
   extra?: Record<string, unknown>;
   cause?: unknown;
   expose?: boolean;
+  /** Response headers sent with the problem document (see {@link AppError.headers}). */
+  headers?: Readonly<Record<string, string>>;
 }
 
 /**

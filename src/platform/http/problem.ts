@@ -87,6 +87,7 @@ export function problemErrorHandler(error: unknown, request: FastifyRequest, rep
   else request.log.info({ code: appError.code, status: appError.status }, appError.message);
   const retryAfter = (error as { headers?: Record<string, string> })?.headers?.['retry-after'];
   if (retryAfter) reply.header('retry-after', retryAfter);
+  if (appError.headers) reply.headers(appError.headers);
   return reply
     .code(appError.status)
     .type('application/problem+json; charset=utf-8')

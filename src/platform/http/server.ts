@@ -16,6 +16,7 @@ import { Ajv, type Options as AjvOptions } from 'ajv';
 import ajvFormats from 'ajv-formats';
 import type { Socket } from 'node:net';
 import { STATUS_CODES } from 'node:http';
+import { openApiSecuritySchemes } from '../auth/require-scopes.ts';
 import { platformError } from '../errors.ts';
 import { runHealthChecks } from '../health.ts';
 import type { Platform } from '../platform.ts';
@@ -122,6 +123,7 @@ export async function createHttpServer(platform: Platform, options: HttpServerOp
       openapi: '3.1.0',
       info: { title: 'Grunnmur', version: '0.1.0', description: "Norway's common digital components, self-hosted" },
       servers: [{ url: config.PUBLIC_URL }],
+      components: { securitySchemes: openApiSecuritySchemes(config) },
     },
   });
 

@@ -1,0 +1,97 @@
+/**
+ * The scopes Grunnmur's own APIs require, created at every start (idempotently) and owned by
+ * Digdir, which runs those components in Norway. Names are the real ones; sources per group
+ * below and in the README ("Built-in scopes").
+ *
+ * `at_max_age`: 600 s for the self-service scopes (an admin token need not live long), 3600 s
+ * for the lookup and message-exchange scopes. Only `grunnmur:delegations.write` is open to every
+ * organisation; the others need an access grant, as in the real service.
+ */
+import type { Database } from '../../platform/db/database.ts';
+import { DIGDIR_ORGNR } from '../../registers/index.ts';
+import { ensureScope, type NowOption, type ScopeDefinition } from './scopes.ts';
+
+const MP = ['maskinporten'];
+
+/** The self-service API's own scopes. @see https://docs.digdir.no/docs/idporten/oidc/oidc_api_admin ("Tilgangstyring av APIet") */
+const selfService: ScopeDefinition[] = [
+  { name: 'idporten:dcr.read', description: 'Lese klientregistreringer for egen organisasjon i selvbetjenings-API-et' },
+  { name: 'idporten:dcr.write', description: 'Opprette klientregistreringer for egen organisasjon i selvbetjenings-API-et' },
+  { name: 'idporten:dcr.modify', description: 'Endre klientregistreringer for egen organisasjon i selvbetjenings-API-et' },
+  { name: 'idporten:dcr.supplier', description: 'Leverandør: vise, opprette, endre og slette integrasjoner for kunder' },
+  { name: 'idporten:scopes.write', description: 'API-tilbyder: opprette og endre scopes, og gi og fjerne tilgang for konsumenter' },
+  { name: 'idporten:token.introspection', description: 'Introspeksjon av tokens (RFC 7662)' },
+].map((s) => ({ ...s, owner_orgno: DIGDIR_ORGNR, allowed_integration_types: MP, at_max_age: 600 }));
+
+/**
+ * Kontaktregisteret (KRR) lookups. @see https://docs.digdir.no/oppslagstjenesten_rest.html ("Tilgjengelige scopes")
+ */
+const krr: ScopeDefinition[] = [
+  { name: 'krr:global/kontaktinformasjon.read', description: 'Oppslag i Kontaktregisteret: e-postadresse, mobilnummer, varslingsstatus og språk' },
+  { name: 'krr:global/digitalpost.read', description: 'Oppslag i Kontaktregisteret: digital postkasse og krypteringssertifikat' },
+].map((s) => ({ ...s, owner_orgno: DIGDIR_ORGNR, allowed_integration_types: ['maskinporten', 'krr'], at_max_age: 3600 }));
+
+/**
+ * Folkeregisteret person lookups (Grunnmur's registers). The real scope belongs to Skatteetaten
+ * (974761076); Grunnmur's registers are run by Digdir, so Digdir owns it here.
+ * @see https://skatteetaten.github.io/folkeregisteret-api-dokumentasjon/ ("offentlig med hjemmel")
+ */
+const folkeregister: ScopeDefinition[] = [
+  { name: 'folkeregister:deling/offentligmedhjemmel', description: 'Folkeregisteret: oppslag for offentlige virksomheter med hjemmel' },
+].map((s) => ({ ...s, owner_orgno: DIGDIR_ORGNR, allowed_integration_types: MP, at_max_age: 3600 }));
+
+/**
+ * eFormidling: the integration point asks for these (legacy names without a prefix).
+ * @see felleslosninger/efm-integrasjonspunkt `MaskinportenTokenInterceptor.getCurrentScopes()`
+ * @see https://docs.digdir.no/docs/eFormidling (service registry: "DPO … Maskinporten scope move/dpo.read")
+ */
+const eformidling: ScopeDefinition[] = [
+  { name: 'move/dpo.read', description: 'eFormidling: adresseoppslag for meldinger mellom virksomheter (DPO)' },
+  { name: 'move/dpe.read', description: 'eFormidling: adresseoppslag for eInnsyn (DPE)' },
+  { name: 'move/dpv.read', description: 'eFormidling: adresseoppslag for meldinger til virksomheter i Altinn (DPV)' },
+  { name: 'move/dpf.read', description: 'eFormidling: adresseoppslag for KS SvarUt/SvarInn (DPF)' },
+  { name: 'move/dpi.read', description: 'eFormidling: adresseoppslag for digital post til innbyggere (DPI)' },
+]
+  .map((s) => ({ ...s, legacy: true, owner_orgno: DIGDIR_ORGNR, allowed_integration_types: ['maskinporten', 'eformidling'], at_max_age: 3600 }))
+  .concat([
+    {
+      name: 'digitalpostinnbygger:send',
+      description: 'Sende digital post til innbyggere (DPI)',
+      legacy: false,
+      owner_orgno: DIGDIR_ORGNR,
+      allowed_integration_types: ['maskinporten', 'eformidling'],
+      at_max_age: 3600,
+    },
+  ]);
+
+/**
+ * Grunnmur's own: lets a customer delegate its access to a supplier through
+ * `/selvbetjening/api/v1/delegations` until Altinn's delegation dialogue exists here. Open to
+ * every organisation, as Altinn's dialogue is.
+ */
+const grunnmur: ScopeDefinition[] = [
+  {
+    name: 'grunnmur:delegations.write',
+    description: 'Grunnmur: delegere egen tilgang til et scope til en leverandør (erstatter Altinns delegering)',
+    owner_orgno: DIGDIR_ORGNR,
+    allowed_integration_types: MP,
+    accessible_for_all: true,
+    at_max_age: 600,
+  },
+];
+
+/** Every built-in scope, in the order they are created. */
+export const BUILT_IN_SCOPES: readonly ScopeDefinition[] = [...selfService, ...krr, ...folkeregister, ...eformidling, ...grunnmur];
+
+/**
+ * Creates every built-in scope that does not exist yet (existing ones are left as they are).
+ *
+ * @returns the names created now
+ */
+export async function ensureBuiltInScopes(db: Database, options: NowOption = {}): Promise<string[]> {
+  const created: string[] = [];
+  for (const definition of BUILT_IN_SCOPES) {
+    if (await ensureScope(db, definition, options)) created.push(definition.name);
+  }
+  return created;
+}

@@ -1,0 +1,38 @@
+/**
+ * Maskinporten bearer-token checks for every Grunnmur API: verify the token against the
+ * issuer's JWKS, check scopes, hand the consumer organisation to the route. See README.md.
+ */
+export { authErrors, authError, bearerChallenge, withChallenge, type AuthErrorCode } from './errors.ts';
+export {
+  CachedJwks,
+  JwksUnavailableError,
+  localJwks,
+  remoteJwks,
+  type CachedJwksOptions,
+  type JwksSource,
+} from './jwks-source.ts';
+export {
+  MAX_TOKEN_LENGTH,
+  TOKEN_ALGORITHMS,
+  TOKEN_CLOCK_SKEW_S,
+  TokenVerifier,
+  toMaskinportenToken,
+  type Iso6523Identifier,
+  type MaskinportenClaims,
+  type MaskinportenToken,
+  type TokenVerifierOptions,
+  type VerifyOptions,
+} from './token-verifier.ts';
+export {
+  MASKINPORTEN_SECURITY_SCHEME,
+  bearerSecurity,
+  bearerToken,
+  getMaskinportenToken,
+  getTokenVerifier,
+  maskinportenJwksUrl,
+  openApiSecuritySchemes,
+  requireScopes,
+  type AuthHook,
+  type RequireScopesOptions,
+} from './require-scopes.ts';
+export { maskinportenIssuer, ownMaskinportenIssuer } from '../config.ts';
