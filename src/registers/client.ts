@@ -25,8 +25,18 @@ export interface RegistersClient {
   getRoller(orgnr: string): Promise<Roller>;
   /** `GET /enhetsregisteret/api/enheter?…`. */
   searchEnheter(q: SearchEnheterQuery): Promise<EnheterPage>;
-  /** `GET /folkeregisteret/api/v1/personer/{pid}` (test mode only, for now). */
-  getPerson(pid: string): Promise<FregPerson>;
+  /**
+   * `GET /folkeregisteret/api/v1/personer/{pid}` with `Authorization: Bearer <accessToken>`
+   * (rettighetspakke offentlig-med-hjemmel).
+   *
+   * @param pid fødselsnummer or D-number
+   * @param accessToken a Maskinporten access token with scope
+   *   `folkeregister:deling/offentligmedhjemmel` (`FOLKEREGISTER_SCOPE_OFFENTLIG_MED_HJEMMEL`)
+   * @throws AppError `AUTH_TOKEN_MISSING`/`AUTH_TOKEN_INVALID`/`AUTH_TOKEN_EXPIRED` (401),
+   *   `AUTH_INSUFFICIENT_SCOPE` (403), `REGISTERS_INVALID_FODSELSNUMMER` (400),
+   *   `REGISTERS_PERSON_NOT_FOUND` (404)
+   */
+  getPerson(pid: string, accessToken: string): Promise<FregPerson>;
   /** `GET /folkeregisteret/api/v1/testpersoner` (Grunnmur-specific, test mode only). */
   listTestpersoner(page?: number, size?: number): Promise<TestpersonerPage>;
 }
@@ -35,15 +45,17 @@ export interface RegistersClient {
  * Creates a client for a Grunnmur (or compatible) base URL.
  *
  * @param baseUrl e.g. `http://localhost:8080` (no trailing path)
- * @param fetchImpl `fetch` or a stand-in (e.g. one that adds a Maskinporten token)
+ * @param fetchImpl `fetch` or a stand-in (e.g. one that answers through `app.inject()` in tests)
  * @throws (from each method) AppError with the problem document's `code` and `status`
  *   (e.g. `REGISTERS_ORGANISATION_NOT_FOUND` 404); `REGISTERS_CLIENT_FAILED` (502) when the
  *   answer is not JSON
  */
 export function createRegistersClient(baseUrl: string, fetchImpl: typeof fetch = fetch): RegistersClient {
   const base = baseUrl.replace(/\/+$/, '');
-  const get = async <T>(path: string): Promise<T> => {
-    const res = await fetchImpl(`${base}${path}`, { headers: { accept: 'application/json' } });
+  const get = async <T>(path: string, accessToken?: string): Promise<T> => {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (accessToken !== undefined) headers.authorization = `Bearer ${accessToken}`;
+    const res = await fetchImpl(`${base}${path}`, { headers });
     let body: unknown;
     try {
       body = await res.json();
@@ -73,7 +85,7 @@ export function createRegistersClient(baseUrl: string, fetchImpl: typeof fetch =
       if (q.size !== undefined) params.set('size', String(q.size));
       return get(`/enhetsregisteret/api/enheter?${params.toString()}`);
     },
-    getPerson: (pid) => get(`/folkeregisteret/api/v1/personer/${enc(pid)}`),
+    getPerson: (pid, accessToken) => get(`/folkeregisteret/api/v1/personer/${enc(pid)}`, accessToken),
     listTestpersoner: (page = 0, size = 20) => get(`/folkeregisteret/api/v1/testpersoner?page=${page}&size=${size}`),
   };
 }

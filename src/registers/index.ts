@@ -21,6 +21,14 @@ export {
 export { SEED_JOB_QUEUE, SEED_JOB_DELAY_MS, checkRegistersReady } from './domain/first-start-seed.ts';
 export { FIXED_ORGANISATIONS, DIGDIR_ORGNR, EBOKS_ORGNR, POSTEN_BRING_ORGNR, PRINT_PROVIDER_ORGNR } from './domain/public-agencies.ts';
 export { findOrganisationName } from './domain/enhetsregisteret.ts';
+export {
+  FOLKEREGISTER_SCOPE_OFFENTLIG_MED_HJEMMEL,
+  FOLKEREGISTER_SCOPE_OFFENTLIG_UTEN_HJEMMEL,
+  FOLKEREGISTER_SCOPE_FINANS,
+  FOLKEREGISTER_SCOPES,
+  RETTIGHETSPAKKER,
+  type Rettighetspakke,
+} from './domain/rettighetspakker.ts';
 export { createRegistersClient, type RegistersClient, type SearchEnheterQuery } from './client.ts';
 export type * from './wire-types.ts';
 export * from '../platform/identifiers/index.ts';

@@ -34,10 +34,12 @@ const krr: ScopeDefinition[] = [
 /**
  * Folkeregisteret person lookups (Grunnmur's registers). The real scope belongs to Skatteetaten
  * (974761076); Grunnmur's registers are run by Digdir, so Digdir owns it here.
- * @see https://skatteetaten.github.io/folkeregisteret-api-dokumentasjon/ ("offentlig med hjemmel")
+ * @see https://skatteetaten.github.io/folkeregisteret-api-dokumentasjon/ (pages "Endepunkter" and "Maskinporten": one scope per rettighetspakke)
  */
 const folkeregister: ScopeDefinition[] = [
   { name: 'folkeregister:deling/offentligmedhjemmel', description: 'Folkeregisteret: oppslag for offentlige virksomheter med hjemmel' },
+  { name: 'folkeregister:deling/offentligutenhjemmel', description: 'Folkeregisteret: oppslag for offentlige virksomheter uten hjemmel (ikke taushetsbelagte opplysninger)' },
+  { name: 'folkeregister:deling/finans', description: 'Folkeregisteret: oppslag for finansforetak (rettighetspakken finans)' },
 ].map((s) => ({ ...s, owner_orgno: DIGDIR_ORGNR, allowed_integration_types: MP, at_max_age: 3600 }));
 
 /**

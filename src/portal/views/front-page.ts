@@ -139,9 +139,9 @@ const txt = {
   },
   outboxLink: { nb: 'Åpne utboksen', nn: 'Opne utboksen', en: 'Open the outbox' },
   productionMode: {
-    nb: 'Denne instansen kjører i produksjonsmodus: TestID, utboksen, testpersonlista, folkeregisteroppslag og utstedelse av sertifikater over HTTP er slått av.',
-    nn: 'Denne instansen køyrer i produksjonsmodus: TestID, utboksen, testpersonlista, folkeregisteroppslag og utskriving av sertifikat over HTTP er slått av.',
-    en: 'This instance runs in production mode: TestID, the outbox, the test-person list, population register lookups and certificate issuing over HTTP are off.',
+    nb: 'Denne instansen kjører i produksjonsmodus: TestID, utboksen, testpersonlista og utstedelse av sertifikater over HTTP er slått av.',
+    nn: 'Denne instansen køyrer i produksjonsmodus: TestID, utboksen, testpersonlista og utskriving av sertifikat over HTTP er slått av.',
+    en: 'This instance runs in production mode: TestID, the outbox, the test-person list and certificate issuing over HTTP are off.',
   },
   kernelHeading: { nb: 'Plattformens endepunkter', nn: 'Endepunkta til plattforma', en: 'Platform endpoints' },
   endpoint: { nb: 'Endepunkt', nn: 'Endepunkt', en: 'Endpoint' },

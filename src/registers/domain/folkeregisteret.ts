@@ -4,11 +4,14 @@
  *
  * @see https://skatteetaten.github.io/folkeregisteret-api-dokumentasjon/oppslag/
  */
+import { randomUUID } from 'node:crypto';
+import type { BaseLogger } from 'pino';
 import type { Database } from '../../platform/db/database.ts';
 import { checkFodselsnummer } from '../../platform/identifiers/index.ts';
 import { registersError } from '../errors.ts';
+import { insertLookup } from '../store/lookup-log-store.ts';
 import { countPersons, findPerson, listPersons } from '../store/registers-store.ts';
-import type { PersonRow } from '../store/tables.ts';
+import type { LookupLogRow, PersonRow } from '../store/tables.ts';
 import type { FregMetadata, FregPerson, Testperson, TestpersonerPage, Vegadresse } from '../wire-types.ts';
 
 /** Largest `size` of the test-person list. */
@@ -65,14 +68,77 @@ export function toFregPerson(p: PersonRow): FregPerson {
 }
 
 /**
- * Looks up a person by fødselsnummer or D-number.
- *
- * @throws AppError `REGISTERS_INVALID_FODSELSNUMMER` (400) naming each failed rule;
- *   `REGISTERS_PERSON_NOT_FOUND` (404)
+ * Who asks for a person and on what basis, from the verified Maskinporten token and the request.
+ * The audit log records all of it (ARCHITECTURE principle 6: "who asked and why").
  */
-export async function getPerson(db: Database, pid: string): Promise<FregPerson> {
+export interface LookupRequester {
+  /** Organisasjonsnummer of the consumer (`consumer.ID` of the token). */
+  consumerOrgno: string;
+  /** Organisasjonsnummer of the supplier on delegated tokens (`supplier.ID`). */
+  supplierOrgno?: string;
+  /** `client_id` of the Maskinporten integration. */
+  clientId: string;
+  /** The scope that admitted the lookup: the legal basis the consumer claims. */
+  scope: string;
+  /** The rettighetspakke of the path asked (`offentlig-med-hjemmel`, …). */
+  rettighetspakke: string;
+  /** The request id (`instance` of problem documents, `reqId` in the logs). */
+  requestId: string;
+  /** `jti` of the access token. */
+  tokenJti?: string;
+}
+
+/**
+ * Looks up a person by fødselsnummer or D-number on behalf of `requester`, and audit-logs the
+ * lookup: one `registers_lookup_log` row, committed before this returns (so before any answer
+ * is sent), and one structured `info` line (`event: "folkeregisteret.lookup"`). A lookup of a
+ * valid pid is logged whether or not the person exists (`found`); an invalid pid identifies
+ * nobody and is rejected before anything is written.
+ *
+ * @param log where the audit line goes (the request's logger, so it carries `reqId`)
+ * @param options `now`: epoch ms of the lookup (default `Date.now()`)
+ * @throws AppError `REGISTERS_INVALID_FODSELSNUMMER` (400) naming each failed rule, nothing
+ *   written; `REGISTERS_PERSON_NOT_FOUND` (404), after the lookup is logged
+ * @see ARCHITECTURE.md principles 5 ("a lookup log is committed before it is acknowledged") and 6
+ */
+export async function lookUpPerson(
+  db: Database,
+  log: Pick<BaseLogger, 'info'>,
+  pid: string,
+  requester: LookupRequester,
+  options: { now?: number } = {},
+): Promise<FregPerson> {
   checkFodselsnummer(pid);
   const row = await findPerson(db, pid);
+  const entry: LookupLogRow = {
+    id: randomUUID(),
+    looked_up_at: options.now ?? Date.now(),
+    pid,
+    found: row ? 1 : 0,
+    consumer_orgno: requester.consumerOrgno,
+    supplier_orgno: requester.supplierOrgno ?? null,
+    client_id: requester.clientId,
+    scope: requester.scope,
+    rettighetspakke: requester.rettighetspakke,
+    request_id: requester.requestId,
+    token_jti: requester.tokenJti ?? null,
+  };
+  await insertLookup(db, entry);
+  log.info(
+    {
+      event: 'folkeregisteret.lookup',
+      lookupId: entry.id,
+      pid,
+      found: row !== undefined,
+      consumerOrgno: requester.consumerOrgno,
+      ...(requester.supplierOrgno ? { supplierOrgno: requester.supplierOrgno } : {}),
+      clientId: requester.clientId,
+      scope: requester.scope,
+      rettighetspakke: requester.rettighetspakke,
+      requestId: requester.requestId,
+    },
+    'Folkeregisteret person lookup',
+  );
   if (!row) throw registersError('REGISTERS_PERSON_NOT_FOUND', 'No person with that fødselsnummer or D-number');
   return toFregPerson(row);
 }

@@ -2,17 +2,31 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
-import { Registry } from 'prom-client';
+import { createTestPlatform, type TestPlatform } from '../../../test/helpers/platform.ts';
+import { mintPlatformToken } from '../../platform/auth/testing.ts';
 import { loadConfig } from '../../platform/config.ts';
-import { createTestDatabase, testEngines, type TestDatabase } from '../../platform/db/testing.ts';
-import { createHttpServer } from '../../platform/http/server.ts';
-import { JobQueue, jobsMigrations } from '../../platform/jobs/job-queue.ts';
+import { testEngines, type TestDatabase } from '../../platform/db/testing.ts';
+import { JobQueue } from '../../platform/jobs/job-queue.ts';
 import type { Platform } from '../../platform/platform.ts';
-import { registersComponent, createRegistersClient, type Enhet, type EnheterPage, type FregPerson, type Roller, type TestpersonerPage, type Underenhet } from '../index.ts';
+import {
+  registersComponent,
+  createRegistersClient,
+  FOLKEREGISTER_SCOPE_FINANS,
+  FOLKEREGISTER_SCOPE_OFFENTLIG_MED_HJEMMEL,
+  FOLKEREGISTER_SCOPE_OFFENTLIG_UTEN_HJEMMEL,
+  type Enhet,
+  type EnheterPage,
+  type FregPerson,
+  type Roller,
+  type TestpersonerPage,
+  type Underenhet,
+} from '../index.ts';
+import { listLookups } from '../store/lookup-log-store.ts';
 import { countRows } from '../store/registers-store.ts';
 import type { OrganisationRow, PersonRow, RegistersDb, RoleRow } from '../store/tables.ts';
 
 const PUBLIC_URL = 'http://grunnmur.test';
+const ENV = { PUBLIC_URL, RATE_LIMIT_MAX: '0', SEED_PERSONS: '400', SEED_ORGS: '120', SEED: 'routes' };
 
 /** A process's platform for `onStart`: config from `env`, a silent log and its own job queue. */
 function startPlatform(db: TestDatabase, env: Record<string, string>): Platform {
@@ -21,45 +35,34 @@ function startPlatform(db: TestDatabase, env: Record<string, string>): Platform 
   return { config: loadConfig({}, env), db, log, jobs } as unknown as Platform;
 }
 
-async function buildApp(db: TestDatabase, mode: 'test' | 'production' = 'test'): Promise<FastifyInstance> {
-  const config = loadConfig({}, { PUBLIC_URL, GRUNNMUR_MODE: mode, RATE_LIMIT_MAX: '0', SEED_PERSONS: '400', SEED_ORGS: '120', SEED: 'routes' });
-  const platform = {
-    config,
-    db,
-    log: pino({ level: 'silent' }),
-    metrics: new Registry(),
-    components: [registersComponent],
-  } as unknown as Platform;
-  const app = await createHttpServer(platform);
-  await app.ready();
-  return app;
+/** An hour-long token with `scope` from the platform's own Maskinporten (no test waits on its expiry). */
+function tokenFor(t: TestPlatform, scope: string): Promise<string> {
+  return mintPlatformToken(t.platform, { scope, lifetimeS: 3600 });
 }
 
 for (const engine of testEngines()) {
   describe(`registers routes on ${engine}`, () => {
+    let t: TestPlatform;
     let db: TestDatabase;
     let app: FastifyInstance;
     let persons: PersonRow[];
     let orgs: OrganisationRow[];
     let roles: RoleRow[];
+    /** `Authorization` header with a folkeregister:deling/offentligmedhjemmel token. */
+    let auth: { authorization: string };
 
     before(async () => {
-      db = await createTestDatabase(engine, [
-        { component: 'platform_jobs', migrations: jobsMigrations },
-        { component: 'registers', migrations: registersComponent.migrations },
-      ]);
-      app = await buildApp(db);
-      // The first-start seeder fills the empty registers from SEED_PERSONS / SEED_ORGS / SEED.
-      await registersComponent.onStart?.(startPlatform(db, { SEED_PERSONS: '400', SEED_ORGS: '120', SEED: 'routes' }));
+      // The first-start seeder (onStart) fills the empty registers from SEED_PERSONS / SEED_ORGS / SEED.
+      t = await createTestPlatform(engine, [registersComponent], ENV);
+      db = t.db;
+      app = t.app;
+      auth = { authorization: `Bearer ${await tokenFor(t, FOLKEREGISTER_SCOPE_OFFENTLIG_MED_HJEMMEL)}` };
       const k = db.kysely as RegistersDb;
       persons = await k.selectFrom('registers_persons').selectAll().orderBy('pid').execute();
       orgs = await k.selectFrom('registers_organisations').selectAll().orderBy('orgnr').execute();
       roles = await k.selectFrom('registers_roles').selectAll().execute();
     });
-    after(async () => {
-      await app.close();
-      await db.close();
-    });
+    after(() => t.close());
 
     it('seeds on first start and not again on the next start', async () => {
       assert.equal(persons.length, 400);
@@ -265,11 +268,11 @@ for (const engine of testEngines()) {
       });
     });
 
-    describe('GET /folkeregisteret/api/v1/personer/{pid}', () => {
+    describe('GET /folkeregisteret/api/v1/personer/{pid} (with a Maskinporten token)', () => {
       it('answers the Folkeregisteret person document for a resident', async () => {
         const p = persons.find((x) => x.status === 'bosatt' && Number(x.pid[0]) < 4);
         assert.ok(p);
-        const res = await app.inject({ method: 'GET', url: `/folkeregisteret/api/v1/personer/${p.pid}` });
+        const res = await app.inject({ method: 'GET', url: `/folkeregisteret/api/v1/personer/${p.pid}`, headers: auth });
         assert.equal(res.statusCode, 200);
         const doc = res.json() as FregPerson;
         assert.equal(doc.identifikasjonsnummer[0]?.foedselsEllerDNummer, p.pid);
@@ -290,42 +293,54 @@ for (const engine of testEngines()) {
         assert.equal(doc.navn[0]?.erGjeldende, true);
       });
 
-      it('answers the same document under a rettighetspakke path, as the real API is addressed', async () => {
+      it('answers the same document under every rettighetspakke path, each with its own scope, as the real API is addressed', async () => {
         const p = persons[0]!;
-        const plain = await app.inject({ method: 'GET', url: `/folkeregisteret/api/v1/personer/${p.pid}` });
-        const pakke = await app.inject({ method: 'GET', url: `/folkeregisteret/offentlig-med-hjemmel/api/v1/personer/${p.pid}` });
-        assert.equal(pakke.statusCode, 200);
-        assert.deepEqual(pakke.json(), plain.json());
+        const plain = await app.inject({ method: 'GET', url: `/folkeregisteret/api/v1/personer/${p.pid}`, headers: auth });
+        assert.equal(plain.statusCode, 200);
+        const paths: Array<[string, string]> = [
+          [`/folkeregisteret/offentlig-med-hjemmel/api/v1/personer/${p.pid}`, FOLKEREGISTER_SCOPE_OFFENTLIG_MED_HJEMMEL],
+          [`/folkeregisteret/offentlig-uten-hjemmel/api/v1/personer/${p.pid}`, FOLKEREGISTER_SCOPE_OFFENTLIG_UTEN_HJEMMEL],
+          [`/folkeregisteret/api/offentligutenhjemmel/v1/personer/${p.pid}`, FOLKEREGISTER_SCOPE_OFFENTLIG_UTEN_HJEMMEL],
+          [`/folkeregisteret/finans-og-begrenset/api/v1/personer/${p.pid}`, FOLKEREGISTER_SCOPE_FINANS],
+          [`/folkeregisteret/api/finans/v1/personer/${p.pid}`, FOLKEREGISTER_SCOPE_FINANS],
+        ];
+        for (const [url, scope] of paths) {
+          const res = await app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${await tokenFor(t, scope)}` } });
+          assert.equal(res.statusCode, 200, url);
+          assert.deepEqual(res.json(), plain.json(), url);
+        }
       });
 
       it('shows a foreign address and utflytting for an emigrated person, and doedsfall for a dead one', async () => {
         const gone = persons.find((x) => x.status === 'utflyttet');
         if (gone) {
-          const doc = (await app.inject({ method: 'GET', url: `/folkeregisteret/api/v1/personer/${gone.pid}` })).json() as FregPerson;
+          const doc = (await app.inject({ method: 'GET', url: `/folkeregisteret/api/v1/personer/${gone.pid}`, headers: auth })).json() as FregPerson;
           assert.equal(doc.postadresseIUtlandet?.[0]?.utenlandskAdresse.landkode, gone.utland_landkode);
           assert.equal(doc.utflyttingFraNorge?.[0]?.utflyttingsdato, gone.status_date);
           assert.equal(doc.bostedsadresse, undefined);
         }
         const dead = persons.find((x) => x.status === 'doed');
         if (dead) {
-          const doc = (await app.inject({ method: 'GET', url: `/folkeregisteret/api/v1/personer/${dead.pid}` })).json() as FregPerson;
+          const doc = (await app.inject({ method: 'GET', url: `/folkeregisteret/api/v1/personer/${dead.pid}`, headers: auth })).json() as FregPerson;
           assert.equal(doc.doedsfall?.[0]?.doedsdato, dead.status_date);
         }
         assert.ok(gone || dead);
       });
 
-      it('answers 400 REGISTERS_INVALID_FODSELSNUMMER naming the failed rule, and changes nothing', async () => {
+      it('answers 400 REGISTERS_INVALID_FODSELSNUMMER naming the failed rule, and changes nothing (no lookup is logged)', async () => {
         const before = await countRows(db);
+        const lookupsBefore = (await listLookups(db)).length;
         const p = persons[0]!;
         const wrongK2 = p.pid.slice(0, 10) + String((Number(p.pid[10]) + 1) % 10);
-        const res = await app.inject({ method: 'GET', url: `/folkeregisteret/api/v1/personer/${wrongK2}` });
+        const res = await app.inject({ method: 'GET', url: `/folkeregisteret/api/v1/personer/${wrongK2}`, headers: auth });
         assert.equal(res.statusCode, 400);
         assert.equal(res.json().code, 'REGISTERS_INVALID_FODSELSNUMMER');
         assert.match(JSON.stringify(res.json()), /k2/);
-        const letters = await app.inject({ method: 'GET', url: '/folkeregisteret/api/v1/personer/abc' });
+        const letters = await app.inject({ method: 'GET', url: '/folkeregisteret/api/v1/personer/abc', headers: auth });
         assert.equal(letters.statusCode, 400);
         assert.equal(letters.json().code, 'REGISTERS_INVALID_FODSELSNUMMER');
         assert.deepEqual(await countRows(db), before);
+        assert.equal((await listLookups(db)).length, lookupsBefore);
       });
 
       it('answers 404 REGISTERS_PERSON_NOT_FOUND for a valid unknown pid', async () => {
@@ -333,10 +348,16 @@ for (const engine of testEngines()) {
         const rng = createRng('unknown-person');
         let pid = generateFodselsnummer(rng, { birthDate: '1921-06-01', synthetic: 'tenor' });
         while (persons.some((x) => x.pid === pid)) pid = generateFodselsnummer(rng, { birthDate: '1921-06-01', synthetic: 'tenor' });
-        const res = await app.inject({ method: 'GET', url: `/folkeregisteret/api/v1/personer/${pid}` });
+        const res = await app.inject({ method: 'GET', url: `/folkeregisteret/api/v1/personer/${pid}`, headers: auth });
         assert.equal(res.statusCode, 404);
         assert.match(String(res.headers['content-type']), /^application\/problem\+json/);
         assert.equal(res.json().code, 'REGISTERS_PERSON_NOT_FOUND');
+      });
+
+      it('answers 404 PLATFORM_NOT_FOUND for a rettighetspakke that does not exist', async () => {
+        const res = await app.inject({ method: 'GET', url: `/folkeregisteret/privat-uten-noe/api/v1/personer/${persons[0]!.pid}`, headers: auth });
+        assert.equal(res.statusCode, 404);
+        assert.equal(res.json().code, 'PLATFORM_NOT_FOUND');
       });
     });
 
@@ -359,41 +380,49 @@ for (const engine of testEngines()) {
     });
 
     describe('in production mode', () => {
-      let prod: FastifyInstance;
+      let prod: TestPlatform;
+      let pid: string;
       before(async () => {
-        prod = await buildApp(db, 'production');
+        prod = await createTestPlatform(engine, [registersComponent], { ...ENV, GRUNNMUR_MODE: 'production', SEED_PERSONS: '20', SEED_ORGS: '5' });
+        pid = (await (prod.db.kysely as RegistersDb).selectFrom('registers_persons').select('pid').orderBy('pid').executeTakeFirstOrThrow()).pid;
       });
-      after(async () => {
-        await prod.close();
+      after(() => prod.close());
+
+      it('serves person lookups to a caller with a Maskinporten token', async () => {
+        const authorization = `Bearer ${await tokenFor(prod, FOLKEREGISTER_SCOPE_OFFENTLIG_MED_HJEMMEL)}`;
+        const res = await prod.app.inject({ method: 'GET', url: `/folkeregisteret/api/v1/personer/${pid}`, headers: { authorization } });
+        assert.equal(res.statusCode, 200);
+        assert.equal((res.json() as FregPerson).identifikasjonsnummer[0]?.foedselsEllerDNummer, pid);
       });
 
-      it('answers 404 PLATFORM_TEST_MODE_ONLY for person lookups and the test-person list', async () => {
-        const pid = persons[0]!.pid;
-        for (const url of [`/folkeregisteret/api/v1/personer/${pid}`, '/folkeregisteret/api/v1/testpersoner']) {
-          const res = await prod.inject({ method: 'GET', url });
-          assert.equal(res.statusCode, 404, url);
+      it('answers 404 PLATFORM_TEST_MODE_ONLY for the test-person list, token or not', async () => {
+        const authorization = `Bearer ${await tokenFor(prod, FOLKEREGISTER_SCOPE_OFFENTLIG_MED_HJEMMEL)}`;
+        for (const headers of [{}, { authorization }]) {
+          const res = await prod.app.inject({ method: 'GET', url: '/folkeregisteret/api/v1/testpersoner', headers });
+          assert.equal(res.statusCode, 404);
           assert.equal(res.json().code, 'PLATFORM_TEST_MODE_ONLY');
         }
       });
 
       it('keeps Enhetsregisteret open (it is open data)', async () => {
-        const res = await prod.inject({ method: 'GET', url: '/enhetsregisteret/api/enheter/991825827' });
+        const res = await prod.app.inject({ method: 'GET', url: '/enhetsregisteret/api/enheter/991825827' });
         assert.equal(res.statusCode, 200);
       });
 
-      it('lists no test-mode-only Folkeregisteret route in the OpenAPI documents, and keeps Enhetsregisteret', async () => {
-        for (const url of ['/openapi.json', '/enhetsregisteret/openapi.json']) {
-          const res = await prod.inject({ method: 'GET', url });
+      it('lists the person routes with their Maskinporten scope in the OpenAPI documents, and hides the test-person list', async () => {
+        for (const url of ['/openapi.json', '/enhetsregisteret/openapi.json', '/folkeregisteret/openapi.json']) {
+          const res = await prod.app.inject({ method: 'GET', url });
           assert.equal(res.statusCode, 200, url);
-          const paths = Object.keys((res.json() as { paths: Record<string, unknown> }).paths);
-          assert.deepEqual(paths.filter((p) => p.startsWith('/folkeregisteret')), [], url);
-          assert.ok(paths.includes('/enhetsregisteret/api/enheter/{organisasjonsnummer}'), url);
-        }
-        // A per-component document under the second path, if the kernel serves one.
-        const second = await prod.inject({ method: 'GET', url: '/folkeregisteret/openapi.json' });
-        if (second.statusCode === 200) {
-          const paths = Object.keys((second.json() as { paths: Record<string, unknown> }).paths);
-          assert.deepEqual(paths.filter((p) => p.startsWith('/folkeregisteret')), []);
+          const doc = res.json() as { paths: Record<string, { get?: { security?: unknown } }> };
+          const paths = Object.keys(doc.paths);
+          assert.ok(!paths.includes('/folkeregisteret/api/v1/testpersoner'), url);
+          assert.deepEqual(doc.paths['/folkeregisteret/api/v1/personer/{pid}']?.get?.security, [{ maskinporten: [FOLKEREGISTER_SCOPE_OFFENTLIG_MED_HJEMMEL] }], url);
+          assert.deepEqual(
+            doc.paths['/folkeregisteret/offentlig-uten-hjemmel/api/v1/personer/{pid}']?.get?.security,
+            [{ maskinporten: [FOLKEREGISTER_SCOPE_OFFENTLIG_UTEN_HJEMMEL] }],
+            url,
+          );
+          assert.deepEqual(doc.paths['/folkeregisteret/api/finans/v1/personer/{pid}']?.get?.security, [{ maskinporten: [FOLKEREGISTER_SCOPE_FINANS] }], url);
         }
       });
     });
@@ -403,22 +432,40 @@ for (const engine of testEngines()) {
       assert.equal(res.statusCode, 200);
       const doc = res.json() as { paths: Record<string, unknown> };
       assert.ok(doc.paths['/enhetsregisteret/api/enheter/{organisasjonsnummer}']);
-      assert.ok(doc.paths['/folkeregisteret/api/v1/personer/{pid}']);
-      assert.ok(doc.paths['/folkeregisteret/{rettighetspakke}/api/v1/personer/{pid}']);
-      assert.ok(doc.paths['/folkeregisteret/api/v1/testpersoner']);
+      for (const path of [
+        '/folkeregisteret/api/v1/personer/{pid}',
+        '/folkeregisteret/offentlig-med-hjemmel/api/v1/personer/{pid}',
+        '/folkeregisteret/offentlig-uten-hjemmel/api/v1/personer/{pid}',
+        '/folkeregisteret/api/offentligutenhjemmel/v1/personer/{pid}',
+        '/folkeregisteret/finans-og-begrenset/api/v1/personer/{pid}',
+        '/folkeregisteret/api/finans/v1/personer/{pid}',
+        '/folkeregisteret/api/v1/testpersoner',
+      ]) {
+        assert.ok(doc.paths[path], path);
+      }
     });
 
     it('the typed client reads the same shapes and throws the server’s codes', async () => {
-      const fetchImpl = (async (input: string | URL | Request) => {
+      const sent: Array<Record<string, string>> = [];
+      const fetchImpl = (async (input: string | URL | Request, init?: RequestInit) => {
         const url = new URL(String(input));
-        const res = await app.inject({ method: 'GET', url: url.pathname + url.search });
+        const headers = { ...(init?.headers as Record<string, string> | undefined) };
+        sent.push(headers);
+        const res = await app.inject({ method: 'GET', url: url.pathname + url.search, headers });
         return new Response(res.body, { status: res.statusCode, headers: { 'content-type': String(res.headers['content-type']) } });
       }) as typeof fetch;
       const client = createRegistersClient(PUBLIC_URL, fetchImpl);
       assert.equal((await client.getEnhet('889640782')).navn, 'ARBEIDS- OG VELFERDSETATEN');
       assert.ok((await client.searchEnheter({ navn: 'kommune', organisasjonsform: ['KOMM'] }))._embedded?.enheter.length);
       assert.ok(Array.isArray((await client.getRoller('991825827')).rollegrupper));
-      assert.equal((await client.getPerson(persons[0]!.pid)).identifikasjonsnummer[0]?.foedselsEllerDNummer, persons[0]!.pid);
+      const token = await tokenFor(t, FOLKEREGISTER_SCOPE_OFFENTLIG_MED_HJEMMEL);
+      assert.equal((await client.getPerson(persons[0]!.pid, token)).identifikasjonsnummer[0]?.foedselsEllerDNummer, persons[0]!.pid);
+      assert.equal(sent.at(-1)?.authorization, `Bearer ${token}`);
+      await assert.rejects(client.getPerson(persons[0]!.pid, await tokenFor(t, 'krr:global/kontaktinformasjon.read')), (err: Error & { code?: string; status?: number }) => {
+        assert.equal(err.code, 'AUTH_INSUFFICIENT_SCOPE');
+        assert.equal(err.status, 403);
+        return true;
+      });
       assert.equal((await client.listTestpersoner(0, 3)).personer.length, 3);
       await assert.rejects(client.getEnhet('923456791'), (err: Error & { code?: string; status?: number }) => {
         assert.equal(err.code, 'REGISTERS_ORGANISATION_NOT_FOUND');

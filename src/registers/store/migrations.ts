@@ -106,4 +106,34 @@ export const registersMigrations: ComponentMigration[] = [
         .execute();
     },
   },
+  {
+    // Audit log of Folkeregisteret person lookups (ARCHITECTURE principle 6): who asked
+    // (consumer, supplier, client), why (the scope / rettighetspakke), about whom and when.
+    name: '0002_registers_lookup_log',
+    async up(db: Kysely<any>): Promise<void> {
+      await db.schema
+        .createTable('registers_lookup_log')
+        .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
+        .addColumn('looked_up_at', 'bigint', (c) => c.notNull())
+        .addColumn('pid', 'varchar(11)', (c) => c.notNull())
+        // 1 when the person exists, 0 when the lookup answered 404.
+        .addColumn('found', 'integer', (c) => c.notNull())
+        .addColumn('consumer_orgno', 'varchar(9)', (c) => c.notNull())
+        .addColumn('supplier_orgno', 'varchar(9)')
+        .addColumn('client_id', 'text', (c) => c.notNull())
+        .addColumn('scope', 'text', (c) => c.notNull())
+        .addColumn('rettighetspakke', 'text', (c) => c.notNull())
+        .addColumn('request_id', 'text', (c) => c.notNull())
+        // The access token's jti, to match the lookup with Maskinporten's issuing of the token.
+        .addColumn('token_jti', 'text')
+        .execute();
+      // "Who looked me up" (innsyn) and "what did this organisation look up".
+      await db.schema.createIndex('registers_lookup_log_pid').on('registers_lookup_log').columns(['pid', 'looked_up_at']).execute();
+      await db.schema
+        .createIndex('registers_lookup_log_consumer')
+        .on('registers_lookup_log')
+        .columns(['consumer_orgno', 'looked_up_at'])
+        .execute();
+    },
+  },
 ];

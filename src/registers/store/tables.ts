@@ -101,12 +101,36 @@ export interface SeedStateRow {
   completed_at: number | null;
 }
 
+/** One row of `registers_lookup_log`: one Folkeregisteret person lookup. */
+export interface LookupLogRow {
+  /** UUID. */
+  id: string;
+  /** Epoch ms. */
+  looked_up_at: number;
+  /** The fødselsnummer or D-number looked up (always a valid one). */
+  pid: string;
+  /** 1 when the person exists, 0 when the lookup answered 404. */
+  found: number;
+  consumer_orgno: string;
+  /** On delegated tokens: the supplier that called on the consumer's behalf. */
+  supplier_orgno: string | null;
+  client_id: string;
+  /** The scope that admitted the lookup (the legal basis it claims). */
+  scope: string;
+  rettighetspakke: string;
+  /** The request id (`instance` of problem documents, `reqId` in the logs). */
+  request_id: string;
+  /** `jti` of the access token, when it has one. */
+  token_jti: string | null;
+}
+
 /** The registers component's tables, for `db.kysely as Kysely<RegistersTables>`. */
 export interface RegistersTables {
   registers_persons: PersonRow;
   registers_organisations: OrganisationRow;
   registers_roles: RoleRow;
   registers_seed_state: SeedStateRow;
+  registers_lookup_log: LookupLogRow;
 }
 
 /** The registers store's Kysely type. */
