@@ -3,12 +3,13 @@
  */
 import { platformError } from './platform/errors.ts';
 import type { Component } from './platform/component.ts';
+import { idportenComponent } from './idporten/index.ts';
 import { maskinportenComponent } from './maskinporten/index.ts';
 import { portalComponent } from './portal/index.ts';
 import { registersComponent } from './registers/index.ts';
 
 /** Every component that exists, in start order (the front page always comes along). */
-export const allComponents: readonly Component[] = [registersComponent, maskinportenComponent, portalComponent];
+export const allComponents: readonly Component[] = [registersComponent, maskinportenComponent, idportenComponent, portalComponent];
 
 /** Names `--only` accepts. */
 export function selectableComponentNames(): string[] {

@@ -11,6 +11,7 @@ import { jobErrors } from './platform/jobs/job-queue.ts';
 import { keysErrors } from './platform/keys/key-store.ts';
 import { outboxErrors } from './platform/outbox/outbox.ts';
 import { pkiErrors } from './platform/pki/test-pki.ts';
+import { idportenErrors } from './idporten/index.ts';
 import { maskinportenErrors, maskinportenGrantErrors } from './maskinporten/index.ts';
 import { registersErrors } from './registers/index.ts';
 
@@ -34,6 +35,7 @@ export const errorCatalogues: ErrorCatalogue[] = [
   { area: 'Registers', source: 'src/registers/errors.ts', codes: registersErrors },
   { area: 'Maskinporten token endpoint', source: 'src/maskinporten/domain/grant/grant-errors.ts', codes: maskinportenGrantErrors },
   { area: 'Maskinporten self-service API', source: 'src/maskinporten/errors.ts', codes: maskinportenErrors },
+  { area: 'ID-porten', source: 'src/idporten/errors.ts', codes: idportenErrors },
 ];
 
 /** `docs/errors.md`, rendered from {@link errorCatalogues}. */

@@ -36,7 +36,7 @@ describe('error catalogue', () => {
     known.add('REGISTERS_CLIENT_FAILED');
     // Configuration variables (MASKINPORTEN_ISSUER…) share the prefixes but are not error codes.
     for (const name of Object.keys(configSchema.shape)) known.add(name);
-    const prefixes = ['PLATFORM', 'REGISTERS', 'OUTBOX', 'PKI', 'KEYS', 'AUTH', 'MASKINPORTEN'];
+    const prefixes = ['PLATFORM', 'REGISTERS', 'OUTBOX', 'PKI', 'KEYS', 'AUTH', 'MASKINPORTEN', 'IDPORTEN'];
     const pattern = new RegExp(`['"\`]((?:${prefixes.join('|')})_[A-Z0-9_]*[A-Z0-9])['"\`]`, 'g');
     const missing: string[] = [];
     for (const file of sourceFiles(join(root, 'src'))) {

@@ -164,6 +164,23 @@ export class KeyStore {
   }
 
   /**
+   * The issuer's current signing key as a private JWK (with `kid`, `alg`, `use: 'sig'`), for a
+   * signer that takes keys only as JWKs (ID-porten's `oidc-provider`). Read from the database on
+   * every call. Hand the result to nothing but that signer: it is the power to mint tokens.
+   *
+   * @returns the private JWK and the key's creation time (epoch ms)
+   * @throws AppError `KEYS_INVALID_ISSUER`, `KEYS_NO_CURRENT_KEY`
+   */
+  async exportPrivateJwk(issuer: string): Promise<{ jwk: JWK; createdAt: number }> {
+    const key = await this.getSigningKey(issuer);
+    const row = await this.#db.selectFrom('platform_signing_keys').selectAll().where('kid', '=', key.kid).executeTakeFirst();
+    if (!row) throw keysError('KEYS_NO_CURRENT_KEY', `No current signing key for ${issuer}`);
+    const extractable = await importPKCS8(row.private_key_pem, row.alg, { extractable: true });
+    const jwk = await exportJWK(extractable);
+    return { jwk: { ...jwk, kid: row.kid, alg: row.alg, use: 'sig' }, createdAt: Number(row.created_at) };
+  }
+
+  /**
    * The issuer's public keys as a JWK Set: the current key and every retired key still inside
    * its verification window, newest first. Read from the database on every call (not cached),
    * so a key made by another process is published as soon as it can sign.

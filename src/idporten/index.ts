@@ -1,0 +1,85 @@
+/**
+ * The ID-porten component: an OpenID Connect provider (`oidc-provider`) at `/idporten` with
+ * Digdir's semantics, its login pages (TestID for now), and the client registry's domain
+ * functions. The only entry other code may import.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Component } from '../platform/component.ts';
+import { serveJwks } from '../platform/keys/jwks-route.ts';
+import type { Platform } from '../platform/platform.ts';
+import { IDPORTEN_PATH, PROVIDER_ROUTES, SESSION_MAX_LIFETIME_S, idportenIssuer, type ProviderSecrets } from './provider/create-provider.ts';
+import { ProviderHolder } from './provider/provider-holder.ts';
+import { loginRoutes } from './routes/login-routes.ts';
+import { providerRoutes } from './routes/provider-routes.ts';
+import { userinfoRoutes } from './routes/userinfo-routes.ts';
+import { idportenMigrations } from './store/migrations.ts';
+import { ensureSecret, purgeExpiredPayloads } from './store/payloads-store.ts';
+
+export { idportenMigrations } from './store/migrations.ts';
+export { idportenErrors, type IdportenErrorCode } from './errors.ts';
+export type * from './domain/types.ts';
+export { ACR_VALUES, DEFAULT_LIFETIMES, TOKEN_ENDPOINT_AUTH_METHODS, IDPORTEN_GRANT_TYPES, APPLICATION_TYPES } from './domain/types.ts';
+export {
+  createIdportenClient,
+  getIdportenClient,
+  checkIdportenClient,
+  MAX_CLIENT_KEYS,
+  type IdportenClientInput,
+  type CreateIdportenClientOptions,
+  type ClientProblem,
+} from './domain/clients.ts';
+export { findIdportenClient, insertIdportenClient, updateIdportenClient } from './store/clients-store.ts';
+export { idportenIssuer, IDPORTEN_PATH, PROVIDER_ROUTES, PAR_LIFETIME_S, INTROSPECTION_SCOPE, UI_LOCALES } from './provider/create-provider.ts';
+export type { LoginMethod } from './login/login-methods.ts';
+export type { LoginContext, LoginResult, LoginDeps } from './login/login-flow.ts';
+
+/** Queue of the job that deletes expired provider artefacts. */
+export const PURGE_JOB_QUEUE = 'idporten.purge';
+/** How often expired provider artefacts are deleted, in ms (10 min). */
+export const PURGE_INTERVAL_MS = 600_000;
+
+/** The secrets every process shares (made by the first). */
+async function providerSecrets(platform: Platform): Promise<ProviderSecrets & { csrfKey: string }> {
+  const make = () => randomBytes(32).toString('base64url');
+  return {
+    cookieKeys: [await ensureSecret(platform.db, 'cookie_key', make)],
+    pairwiseSalt: await ensureSecret(platform.db, 'pairwise_salt', make),
+    csrfKey: await ensureSecret(platform.db, 'csrf_key', make),
+  };
+}
+
+/** The ID-porten component. */
+export const idportenComponent: Component = {
+  name: 'idporten',
+  title: { nb: 'ID-porten', en: 'ID-porten' },
+  description: {
+    nb: 'Innlogging for innbyggere med OpenID Connect: autorisasjonskode med PKCE, PAR, ID-token med pid, acr og amr, og TestID i testmiljøet.',
+    nn: 'Innlogging for innbyggjarar med OpenID Connect: autorisasjonskode med PKCE, PAR, ID-token med pid, acr og amr, og TestID i testmiljøet.',
+    en: 'Citizen login with OpenID Connect: authorization code with PKCE, PAR, ID tokens with pid, acr and amr, and TestID in the test environment.',
+  },
+  paths: [IDPORTEN_PATH],
+  migrations: idportenMigrations,
+  onStart: async (platform) => {
+    // Retired keys stay published for the longest token: a session (ID tokens are shorter).
+    await platform.keys.registerIssuer(idportenIssuer(platform.config), { maxTokenLifetimeS: SESSION_MAX_LIFETIME_S });
+    platform.jobs.register(PURGE_JOB_QUEUE, async () => {
+      const removed = await purgeExpiredPayloads(platform.db);
+      if (removed > 0) platform.log.debug({ removed }, 'idporten: expired provider artefacts deleted');
+    });
+    await platform.jobs.every(PURGE_JOB_QUEUE, PURGE_INTERVAL_MS);
+  },
+  plugin: async (app, { platform }) => {
+    const secrets = await providerSecrets(platform);
+    const holder = new ProviderHolder(platform, secrets);
+    const deps = { holder, csrfKey: secrets.csrfKey };
+    serveJwks(app, `${IDPORTEN_PATH}${PROVIDER_ROUTES.jwks}`, platform.keys, holder.issuer);
+    await userinfoRoutes(app, platform, holder);
+    await providerRoutes(app, platform, holder);
+    await loginRoutes(app, platform, deps);
+  },
+  links: [
+    { kind: 'discovery', label: { nb: 'OpenID-konfigurasjon', en: 'OpenID configuration' }, href: '/idporten/.well-known/openid-configuration' },
+    { kind: 'jwks', label: { nb: 'JWKS', en: 'JWKS' }, href: '/idporten/jwks.json' },
+    { kind: 'openapi', label: { nb: 'OpenAPI', en: 'OpenAPI' }, href: '/idporten/openapi.json' },
+  ],
+};

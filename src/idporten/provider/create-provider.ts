@@ -1,0 +1,380 @@
+/**
+ * The `oidc-provider` instance behind ID-porten, configured with Digdir's semantics:
+ * code flow only, PKCE S256 unless the client opted out, `state` and `nonce` required, `iss` in
+ * the authorization response, PAR with 120 s `request_uri`s, pairwise `sub`, `pid`/`acr`/`amr`/
+ * `locale` in the ID token, JWT access tokens with Digdir's claims, per-client lifetimes, and
+ * every artefact in the database.
+ *
+ * @see spec §1 "ID-porten protocol facts"; oidc-provider docs/README.md "Configuration options"
+ */
+import { errors, interactionPolicy, Provider, type KoaContextWithOIDC } from 'oidc-provider';
+import type { JWK } from 'jose';
+import type { Platform } from '../../platform/platform.ts';
+import { ACR_VALUES, type Acr, type IdportenClient } from '../domain/types.ts';
+import { findGrantContext, oidcDbAdapter, saveGrantContext } from '../store/payloads-store.ts';
+import { pairwiseSub } from './pairwise.ts';
+import { renderProviderError } from '../views/error-page.ts';
+
+/** Where ID-porten is served. */
+export const IDPORTEN_PATH = '/idporten';
+
+/**
+ * Endpoint paths under {@link IDPORTEN_PATH}, as close to the real ones as oidc-provider allows
+ * (`https://idporten.no/token`, `/par`, `/jwks.json`, `https://login.idporten.no/authorize`,
+ * `/logout`). Introspection: `/token/introspect`, the default of the Connect2id server that the
+ * new ID-porten runs on (Digdir does not document the path; the old platform used `/tokeninfo`).
+ */
+export const PROVIDER_ROUTES = {
+  authorization: '/authorize',
+  token: '/token',
+  pushed_authorization_request: '/par',
+  userinfo: '/userinfo',
+  jwks: '/jwks.json',
+  end_session: '/logout',
+  revocation: '/revoke',
+  introspection: '/token/introspect',
+} as const;
+
+/** `resource` of access tokens when the client asked for none; their `aud` is then `"unspecified"`. */
+export const UNSPECIFIED_RESOURCE = 'urn:grunnmur:idporten:unspecified';
+
+/** Lifetime of a pushed authorization request's `request_uri`, in seconds (Digdir: 120). */
+export const PAR_LIFETIME_S = 120;
+/** Lifetime of an authorization code, in seconds. */
+export const AUTHORIZATION_CODE_LIFETIME_S = 60;
+/** Lifetime of an ID token, in seconds. */
+export const ID_TOKEN_LIFETIME_S = 120;
+/** Longest SSO session, in seconds (spec §1: 120 min maximum). */
+export const SESSION_MAX_LIFETIME_S = 7200;
+/** How long a login page may be left open before the login is gone, in seconds. */
+export const INTERACTION_LIFETIME_S = 1800;
+/** UI locales ID-porten accepts in `ui_locales` (and gives as `locale`). */
+export const UI_LOCALES = ['nb', 'nn', 'en', 'se'] as const;
+/** Scope a caller of the introspection endpoint must hold (spec §1 "Introspection"). */
+export const INTROSPECTION_SCOPE = 'idporten:token.introspection';
+
+/** Extra client metadata Grunnmur keeps on each client (Digdir's fields oidc-provider has no name for). */
+const EXTRA_CLIENT_METADATA = [
+  'client_orgno',
+  'integration_type',
+  'frontchannel_logout_uri',
+  'frontchannel_logout_session_required',
+  'authorization_lifetime',
+  'access_token_lifetime',
+  'refresh_token_lifetime',
+  'sso_disabled',
+  'code_challenge_method',
+  'idporten_scopes',
+] as const;
+
+/** The ID-porten issuer: `<PUBLIC_URL>/idporten`, without a trailing slash like `https://idporten.no`. */
+export function idportenIssuer(config: { PUBLIC_URL: string }): string {
+  return `${config.PUBLIC_URL}${IDPORTEN_PATH}`;
+}
+
+/** What the provider needs besides the platform. */
+export interface ProviderSecrets {
+  /** Cookie signing keys, newest first, shared by every process. */
+  cookieKeys: string[];
+  /** Salt of the pairwise `sub`, shared by every process. */
+  pairwiseSalt: string;
+}
+
+/**
+ * Maps a stored client to oidc-provider client metadata; deactivated clients do not exist for
+ * the provider.
+ */
+export function toProviderMetadata(client: IdportenClient): Record<string, unknown> | undefined {
+  if (!client.active) return undefined;
+  return {
+    client_id: client.client_id,
+    client_name: client.client_name,
+    ...(client.client_secret !== undefined ? { client_secret: client.client_secret } : {}),
+    redirect_uris: client.redirect_uris,
+    post_logout_redirect_uris: client.post_logout_redirect_uris,
+    grant_types: client.grant_types,
+    response_types: ['code'],
+    token_endpoint_auth_method: client.token_endpoint_auth_method,
+    ...(client.jwks !== undefined ? { jwks: client.jwks } : {}),
+    application_type: client.application_type === 'native' ? 'native' : 'web',
+    // oidc-provider checks the OpenID scopes (openid, profile) against this list; API scopes
+    // are checked against the resource server (getResourceServerInfo).
+    scope: client.scopes.filter((s) => s === 'openid' || s === 'profile').join(' '),
+    idporten_scopes: client.scopes,
+    client_orgno: client.client_orgno,
+    integration_type: client.integration_type,
+    ...(client.frontchannel_logout_uri !== undefined ? { frontchannel_logout_uri: client.frontchannel_logout_uri } : {}),
+    frontchannel_logout_session_required: client.frontchannel_logout_session_required,
+    authorization_lifetime: client.authorization_lifetime,
+    access_token_lifetime: client.access_token_lifetime,
+    refresh_token_lifetime: client.refresh_token_lifetime,
+    sso_disabled: client.sso_disabled,
+    code_challenge_method: client.code_challenge_method,
+  };
+}
+
+/** One of Grunnmur's extra metadata values of an oidc-provider client instance. */
+export function clientExtra<T = unknown>(client: any, name: (typeof EXTRA_CLIENT_METADATA)[number]): T {
+  const camel = name.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
+  return (client?.[camel] ?? client?.[name]) as T;
+}
+
+/** Rank of a level of assurance (higher is stronger). */
+export function acrRank(acr: string | undefined): number {
+  return acr === undefined ? -1 : ACR_VALUES.indexOf(acr as Acr);
+}
+
+/**
+ * The lowest level the request accepts, from `acr_values` (a space-separated list of acceptable
+ * levels); undefined when it names none.
+ */
+export function requiredAcr(acrValues: unknown): Acr | undefined {
+  if (typeof acrValues !== 'string' || acrValues.trim() === '') return undefined;
+  const listed = acrValues.split(' ').filter((v): v is Acr => ACR_VALUES.includes(v as Acr));
+  listed.sort((a, b) => acrRank(a) - acrRank(b));
+  return listed[0];
+}
+
+/** The `locale` of a login: the first of `ui_locales` ID-porten supports, else `nb`. */
+export function localeFrom(uiLocales: unknown): string {
+  if (typeof uiLocales !== 'string') return 'nb';
+  for (const tag of uiLocales.split(' ')) {
+    const primary = tag.toLowerCase().split('-')[0];
+    if ((UI_LOCALES as readonly string[]).includes(primary ?? '')) return primary!;
+    if (primary === 'no') return 'nb';
+  }
+  return 'nb';
+}
+
+/** The scopes of a space-separated scope string. */
+function scopeSet(scope: unknown): Set<string> {
+  return new Set(typeof scope === 'string' ? scope.split(' ').filter((s) => s.length > 0) : []);
+}
+
+/**
+ * Builds the provider.
+ *
+ * @param platform the platform (database, config, logger)
+ * @param signingJwk the issuer's current private signing JWK (from `KeyStore.exportPrivateJwk`)
+ * @param secrets cookie keys and pairwise salt shared by every process
+ */
+export function createIdportenProvider(platform: Platform, signingJwk: JWK, secrets: ProviderSecrets): Provider {
+  const { config, db } = platform;
+  const issuer = idportenIssuer(config);
+  const publicUrl = new URL(config.PUBLIC_URL);
+  const alg = signingJwk.alg ?? 'RS256';
+  const sub = (pid: string, clientId: string): string => pairwiseSub(pid, clientId, secrets.pairwiseSalt);
+
+  // --- the login prompt: Digdir's step-up -------------------------------------------------
+  const { Check, base } = interactionPolicy as any;
+  const policy = base();
+  const login = policy.get('login');
+  login.checks.push(
+    // A session at a lower level than acr_values asks for: log in again (step-up).
+    new Check('acr_too_low', 'the session is at a lower level of assurance than requested', (ctx: KoaContextWithOIDC) => {
+      const wanted = requiredAcr(ctx.oidc.params.acr_values);
+      if (wanted === undefined || ctx.oidc.result?.login) return Check.NO_NEED_TO_PROMPT;
+      return acrRank(ctx.oidc.session.acr) >= acrRank(wanted) ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT;
+    }),
+  );
+
+  const configuration: Record<string, unknown> = {
+    adapter: oidcDbAdapter(db, toProviderMetadata, { PushedAuthorizationRequest: PAR_LIFETIME_S }),
+    clients: [],
+    jwks: { keys: [signingJwk] },
+    acrValues: [...ACR_VALUES],
+    // acr, amr and auth_time ride on the openid scope so the ID token always has them.
+    claims: {
+      openid: ['sub', 'pid', 'locale', 'acr', 'amr', 'auth_time'],
+      profile: ['pid', 'locale'],
+      sid: null,
+      iss: null,
+    },
+    scopes: ['openid', 'profile'],
+    // ID-porten puts pid and locale in the ID token, also in the code flow.
+    conformIdTokenClaims: false,
+    responseTypes: ['code'],
+    subjectTypes: ['public'],
+    clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
+    clientDefaults: {
+      grant_types: ['authorization_code'],
+      id_token_signed_response_alg: alg,
+      response_types: ['code'],
+      token_endpoint_auth_method: 'client_secret_basic',
+    },
+    clockTolerance: 10,
+    cookies: {
+      keys: secrets.cookieKeys,
+      names: { session: '_idporten_session', interaction: '_idporten_interaction', resume: '_idporten_resume' },
+      long: { httpOnly: true, sameSite: 'lax', secure: publicUrl.protocol === 'https:' },
+      short: { httpOnly: true, sameSite: 'lax', secure: publicUrl.protocol === 'https:' },
+    },
+    discovery: {
+      ui_locales_supported: [...UI_LOCALES],
+      claims_locales_supported: undefined,
+    },
+    extraClientMetadata: { properties: [...EXTRA_CLIENT_METADATA] },
+    // Checked at /authorize and /par after the client and redirect URI are known, so a failure
+    // goes back to the client as an OAuth error (RFC 6749 §4.1.2.1).
+    extraParams: {
+      state: async (ctx: KoaContextWithOIDC, value: unknown) => {
+        if (typeof value !== 'string' || value.length === 0) throw new errors.InvalidRequest("missing required parameter 'state'");
+      },
+      nonce: async (ctx: KoaContextWithOIDC, value: unknown) => {
+        if (typeof value !== 'string' || value.length === 0) throw new errors.InvalidRequest("missing required parameter 'nonce'");
+      },
+      acr_values: async (ctx: KoaContextWithOIDC, value: unknown) => {
+        if (value === undefined) return;
+        const unknown = String(value)
+          .split(' ')
+          .filter((v) => !ACR_VALUES.includes(v as Acr));
+        if (unknown.length > 0) {
+          throw new errors.InvalidRequest(`acr_values not supported: ${unknown.join(' ')} (supported: ${ACR_VALUES.join(' ')})`);
+        }
+      },
+    },
+    features: {
+      devInteractions: { enabled: false },
+      dPoP: { enabled: false },
+      claimsParameter: { enabled: false },
+      introspection: {
+        enabled: true,
+        // The caller must hold idporten:token.introspection (spec §1 "Introspection").
+        allowedPolicy: async (_ctx: KoaContextWithOIDC, caller: any) =>
+          (clientExtra<string[]>(caller, 'idporten_scopes') ?? []).includes(INTROSPECTION_SCOPE),
+      },
+      revocation: { enabled: true },
+      userinfo: { enabled: true },
+      rpInitiatedLogout: { enabled: true },
+      pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: false },
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: async (_ctx: KoaContextWithOIDC, _client: unknown, oneOf?: string[]) => oneOf ?? UNSPECIFIED_RESOURCE,
+        useGrantedResource: async () => true,
+        getResourceServerInfo: async (_ctx: KoaContextWithOIDC, resource: string, client: any) => {
+          // Any resource may be named (Digdir does not register resource servers for ID-porten
+          // tokens); the token's scopes are the client's registered API scopes that were asked for.
+          const apiScopes = (clientExtra<string[]>(client, 'idporten_scopes') ?? []).join(' ');
+          return {
+            scope: apiScopes,
+            audience: resource === UNSPECIFIED_RESOURCE ? 'unspecified' : resource,
+            accessTokenTTL: clientExtra<number>(client, 'access_token_lifetime'),
+            accessTokenFormat: 'jwt',
+            jwt: { sign: { alg } },
+          };
+        },
+      },
+    },
+    extraTokenClaims: async (ctx: KoaContextWithOIDC, token: any) => {
+      if (token.kind !== 'AccessToken') return undefined;
+      const client = token.client ?? ctx.oidc.client;
+      const source = ctx.oidc.entities.AuthorizationCode ?? ctx.oidc.entities.RefreshToken;
+      return {
+        client_amr: client.clientAuthMethod,
+        consumer: { authority: 'iso6523-actorid-upis', ID: `0192:${clientExtra<string>(client, 'client_orgno')}` },
+        ...(token.accountId ? { pid: token.accountId } : {}),
+        ...(source?.acr ? { acr: source.acr } : {}),
+      };
+    },
+    pairwiseIdentifier: async (_ctx: KoaContextWithOIDC, accountId: string, client: any) => sub(accountId, client.clientId),
+    // Tokens with only openid/profile die with the session at logout; others live on (spec §1).
+    expiresWithSession: async (_ctx: KoaContextWithOIDC, code: any) => [...scopeSet(code.scope)].every((s) => s === 'openid' || s === 'profile'),
+    // Refresh tokens to clients registered with refresh_token, without offline_access.
+    issueRefreshToken: async (_ctx: KoaContextWithOIDC, client: any) => client.grantTypeAllowed('refresh_token'),
+    // Every use gives a new refresh token: refresh_token_lifetime works as an inactivity limit.
+    rotateRefreshToken: true,
+    pkce: { required: (_ctx: KoaContextWithOIDC, client: any) => clientExtra(client, 'code_challenge_method') !== 'none' },
+    routes: PROVIDER_ROUTES,
+    ttl: {
+      AccessToken: (_ctx: KoaContextWithOIDC, token: any, client: any) =>
+        token.resourceServer?.accessTokenTTL ?? clientExtra<number>(client, 'access_token_lifetime') ?? 120,
+      AuthorizationCode: AUTHORIZATION_CODE_LIFETIME_S,
+      IdToken: ID_TOKEN_LIFETIME_S,
+      RefreshToken: (ctx: KoaContextWithOIDC, token: any, client: any) => {
+        const inactivity = clientExtra<number>(client, 'refresh_token_lifetime') ?? 600;
+        // Never past the grant (authorization_lifetime).
+        const grant = ctx?.oidc?.entities?.Grant;
+        const grantLeft = grant?.exp ? grant.exp - Math.floor(Date.now() / 1000) : inactivity;
+        return Math.max(1, Math.min(inactivity, grantLeft));
+      },
+      Grant: (_ctx: KoaContextWithOIDC, _grant: unknown, client: any) => clientExtra<number>(client, 'authorization_lifetime') ?? 7200,
+      Session: SESSION_MAX_LIFETIME_S,
+      Interaction: INTERACTION_LIFETIME_S,
+    },
+    interactions: {
+      url: async (_ctx: KoaContextWithOIDC, interaction: { uid: string }) => `${config.PUBLIC_URL}${IDPORTEN_PATH}/login/${interaction.uid}`,
+      policy,
+    },
+    findAccount: async (ctx: KoaContextWithOIDC, id: string) => ({
+      accountId: id,
+      async claims() {
+        const grantId: string | undefined =
+          ctx.oidc.entities.Grant?.jti ??
+          ctx.oidc.entities.AuthorizationCode?.grantId ??
+          ctx.oidc.entities.RefreshToken?.grantId ??
+          ctx.oidc.entities.AccessToken?.grantId;
+        const context = grantId ? await findGrantContext(db, grantId) : undefined;
+        // sub is made pairwise by oidc-provider (pairwiseIdentifier), per client.
+        return { sub: id, pid: id, locale: context?.locale ?? 'nb' };
+      },
+    }),
+    // ID-porten has no consent screen: the grant covers what the client asked for and may ask for.
+    loadExistingGrant: async (ctx: KoaContextWithOIDC) => {
+      const { oidc } = ctx;
+      const clientId: string = oidc.client.clientId;
+      const grantId: string | undefined = oidc.result?.consent?.grantId ?? oidc.session.grantIdFor(clientId);
+      const grant = (grantId ? await oidc.provider.Grant.find(grantId) : undefined) ?? new oidc.provider.Grant({ clientId, accountId: oidc.session.accountId });
+      const requested = scopeSet(oidc.params.scope);
+      const openidScopes = [...requested].filter((s) => s === 'openid' || s === 'profile');
+      if (openidScopes.length > 0) grant.addOIDCScope(openidScopes.join(' '));
+      for (const [indicator, server] of Object.entries(oidc.resourceServers ?? {}) as Array<[string, { scopes: Set<string> }]>) {
+        const scopes = [...requested].filter((s) => server.scopes.has(s));
+        if (scopes.length > 0) grant.addResourceScope(indicator, scopes.join(' '));
+      }
+      const id = await grant.save();
+      const lifetime = clientExtra<number>(oidc.client, 'authorization_lifetime') ?? 7200;
+      await saveGrantContext(db, id, { locale: localeFrom(oidc.params.ui_locales) }, lifetime);
+      return grant;
+    },
+    renderError: async (ctx: KoaContextWithOIDC, out: { error: string; error_description?: string }, error: unknown) => {
+      renderProviderError(ctx, out, error, platform);
+    },
+  };
+
+  const provider = new Provider(issuer, configuration);
+  // The mount (routes/provider-routes.ts) sets X-Forwarded-Proto/-Host from PUBLIC_URL and
+  // X-Forwarded-For from Fastify's request.ip (which honours TRUST_PROXY).
+  provider.proxy = true;
+
+  // Every client is pairwise (Digdir: sub per client). oidc-provider would demand a
+  // sector_identifier_uri for clients whose redirect URIs are on several hosts, which Digdir
+  // does not have; the clients are therefore registered as `public` and report `pairwise` here
+  // (a setter that ignores the schema's value, and a getter), so oidc-provider applies
+  // pairwiseIdentifier to the ID token, the access token and id_token_hint checks.
+  Object.defineProperty(provider.Client.prototype, 'subjectType', {
+    configurable: true,
+    get: () => 'pairwise',
+    set: () => {},
+  });
+
+  // sid in the ID token only for clients registered with frontchannel_logout_session_required
+  // (oidc-provider ties it to back-channel logout, which ID-porten does not have).
+  provider.Client.prototype.includeSid = function includeSid(this: any): boolean {
+    return clientExtra<boolean>(this, 'frontchannel_logout_session_required') === true;
+  };
+
+  provider.use(async (ctx, next) => {
+    await next();
+    const route = ctx.oidc?.route as string | undefined;
+    if (route === 'discovery' && ctx.body && typeof ctx.body === 'object') {
+      const body = ctx.body as Record<string, unknown>;
+      // The sub is pairwise for every client (computed per client, see pairwise.ts).
+      body.subject_types_supported = ['pairwise'];
+      body.introspection_endpoint_auth_methods_supported = body.token_endpoint_auth_methods_supported;
+    } else if (route === 'pushed_authorization_request' && ctx.status === 201 && ctx.body && typeof ctx.body === 'object') {
+      (ctx.body as Record<string, unknown>).expires_in = PAR_LIFETIME_S;
+    }
+  });
+  provider.on('server_error', (_ctx: unknown, err: unknown) => platform.log.error({ err, component: 'idporten' }, 'oidc-provider server error'));
+  return provider;
+}
