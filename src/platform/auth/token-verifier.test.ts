@@ -61,7 +61,7 @@ for (const engine of testEngines()) {
         supplierOrgno: '974760673',
         claims: { pid: '01017012345', aud: 'https://api.example/krr', delegation_source: 'https://tt02.altinn.no' },
       });
-      const verified = await verifier.verify(token, { requiredScopes: [SCOPE] });
+      const verified = await verifier.verify(token, { requiredScopes: [SCOPE], audience: 'https://api.example/krr' });
       assert.equal(verified.clientId, 'test-client');
       assert.equal(verified.consumerOrgno, TEST_CONSUMER_ORGNO);
       assert.equal(verified.supplierOrgno, '974760673');
@@ -190,12 +190,18 @@ for (const engine of testEngines()) {
       await rejectsWith(verifier.verify(await mint({ scope: [] }), { requiredScopes: [SCOPE] }), 'AUTH_INSUFFICIENT_SCOPE', 403, /lacks the scope/);
     });
 
-    it('checks aud only when the API demands an audience', async () => {
+    it('checks aud against the API\'s audience when it names one', async () => {
       const token = await mint({ claims: { aud: 'unspecified' } });
       assert.deepEqual((await verifier.verify(token)).audience, ['unspecified']);
       await rejectsWith(verifier.verify(token, { audience: 'https://api.example/krr' }), 'AUTH_TOKEN_INVALID', 401, /"aud"/);
       const scoped = await mint({ claims: { aud: ['https://api.example/krr', 'https://other'] } });
       assert.equal((await verifier.verify(scoped, { audience: 'https://api.example/krr' })).clientId, 'test-client');
+    });
+
+    it('refuses a token restricted to another API\'s audience when the API names none (RFC 8707)', async () => {
+      const scoped = await mint({ claims: { aud: 'https://other.api/' } });
+      await rejectsWith(verifier.verify(scoped), 'AUTH_TOKEN_INVALID', 401, /restricted to the audience https:\/\/other\.api\/, not this API/);
+      assert.equal((await verifier.verify(await mint({}))).clientId, 'test-client');
     });
 
     it('keeps accepting a token signed before a rotation in another process, and accepts the new key without restart', async () => {

@@ -84,7 +84,10 @@ export interface VerifyOptions {
   requiredScopes?: readonly string[];
   /** True: one of `requiredScopes` is enough. Default false: all are required. */
   anyOf?: boolean;
-  /** When set, `aud` must contain this value (or one of these values). */
+  /**
+   * When set, `aud` must contain this value (or one of these values). When not set, a token with
+   * an `aud` other than `"unspecified"` is refused: it was made for another API (RFC 8707 §2).
+   */
   audience?: string | readonly string[];
 }
 
@@ -125,7 +128,8 @@ export class TokenVerifier {
    * @returns the verified token with the consumer's organisasjonsnummer
    * @throws AppError `AUTH_TOKEN_INVALID` (401) when the token is malformed, has a bad or unknown
    *   signature key, a disallowed `alg`, another issuer, `iat`/`nbf` more than 10 s in the future,
-   *   a wrong audience or claims that are not a Maskinporten token's;
+   *   a wrong audience (or any audience but `"unspecified"` when the API names none) or claims
+   *   that are not a Maskinporten token's;
    *   `AUTH_TOKEN_EXPIRED` (401) when `exp` is more than 10 s past;
    *   `AUTH_INSUFFICIENT_SCOPE` (403) when a required scope is missing;
    *   `AUTH_JWKS_UNAVAILABLE` (503) when the issuer's keys cannot be read at all
@@ -171,6 +175,15 @@ export class TokenVerifier {
       }));
     } catch (err) {
       throw fromJoseError(err, kid);
+    }
+    // A token restricted to an audience (RFC 8707 `resource` → `aud`) is for that API only: an API
+    // that names no audience of its own accepts only tokens without one (or Digdir's "unspecified").
+    if (audience === undefined && payload.aud !== undefined) {
+      const auds = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
+      const foreign = auds.filter((a) => a !== 'unspecified');
+      if (foreign.length > 0) {
+        throw invalid(`The token is restricted to the audience ${foreign.join(', ')}, not this API; ask Maskinporten for a token without resource`);
+      }
     }
     // jose checks iat only together with maxTokenAge; Maskinporten's rule is iat ≤ now + 10 s.
     if ((payload.iat as number) > now / 1000 + TOKEN_CLOCK_SKEW_S) {

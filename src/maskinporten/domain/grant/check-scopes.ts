@@ -23,7 +23,8 @@ export function checkScopes(names: readonly string[], found: ReadonlyMap<string,
   const scopes: Scope[] = [];
   for (const name of names) {
     const scope = found.get(name);
-    if (!scope || !scope.active) throw new GrantError('MP-200', `The scope ${name} does not exist.`);
+    if (!scope) throw new GrantError('MP-200', `The scope ${name} does not exist.`);
+    if (!scope.active) throw new GrantError('MP-200', `The scope ${name} is deactivated by its owner.`);
     if (!client.scopes.includes(name)) throw new GrantError('MP-200', `The scope ${name} is not registered on the client.`);
     scopes.push(scope);
   }

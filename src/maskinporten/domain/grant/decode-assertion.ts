@@ -28,8 +28,15 @@ export function decodeAssertion(compact: string): DecodedAssertion {
     compact,
     rawHeader: jsonObject(header, 'header'),
     claims: jsonObject(claims, 'claims'),
-    signature: checkBase64url(signature, 'signature'),
+    signature: checkSignaturePart(signature),
   };
+}
+
+function checkSignaturePart(part: string): string {
+  if (part === '') {
+    throw new GrantError('MP-011', 'The JWT has no signature: unsigned assertions (alg none) are not accepted; sign it with RS256, RS384 or RS512.');
+  }
+  return checkBase64url(part, 'signature');
 }
 
 function checkBase64url(part: string, what: string): string {

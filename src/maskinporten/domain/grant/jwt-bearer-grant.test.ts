@@ -269,6 +269,12 @@ for (const engine of testEngines()) {
         }
       });
 
+      it('rejects an unsigned assertion (alg none, empty signature) with MP-011 saying it is unsigned', async () => {
+        const signed = grant({}, { alg: 'none' });
+        const unsigned = `${signed.split('.').slice(0, 2).join('.')}.`;
+        await refused(() => post(unsigned), { error: 'invalid_request', code: 'MP-011', includes: 'unsigned assertions (alg none) are not accepted' });
+      });
+
       it('rejects a header with both kid and x5c, or with neither, with MP-011', async () => {
         await refused(() => post(grant({}, { x5c: ['AAAA'] })), { error: 'invalid_request', code: 'MP-011', includes: 'exactly one of kid' });
         await refused(() => post(grant({}, { kid: undefined })), { error: 'invalid_request', code: 'MP-011', includes: 'exactly one of kid' });
@@ -503,7 +509,7 @@ for (const engine of testEngines()) {
       });
 
       it('rejects a deactivated scope with MP-200', async () => {
-        await refused(() => post(grant({ scope: S.inactive })), { error: 'invalid_scope', code: 'MP-200' });
+        await refused(() => post(grant({ scope: S.inactive })), { error: 'invalid_scope', code: 'MP-200', includes: `The scope ${S.inactive} is deactivated by its owner.` });
       });
 
       it('rejects a scope not registered on the client with MP-200', async () => {
