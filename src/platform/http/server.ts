@@ -57,6 +57,18 @@ export async function createHttpServer(platform: Platform, options: HttpServerOp
   app.setValidatorCompiler(validatorCompiler());
   // JSON and forms only: a text/plain body on a JSON endpoint is a 415, not a schema error.
   app.removeContentTypeParser('text/plain');
+  // No NUL (U+0000) in any text we take in: PostgreSQL cannot store it in text columns (and
+  // SQLite can), so it would be a 500 on one engine and stored data on the other. JSON can only
+  // carry it escaped as \u0000; Fastify's own parser (prototype-poisoning checks included) does the rest.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if ((body as string).includes('\\u0000')) {
+      done(platformError('PLATFORM_VALIDATION_FAILED', NUL_MESSAGE), undefined);
+      return;
+    }
+    parseJson(request, body as string, done);
+  });
 
   app.setErrorHandler(problemErrorHandler);
   app.setNotFoundHandler((request, reply) => {
@@ -98,7 +110,11 @@ export async function createHttpServer(platform: Platform, options: HttpServerOp
   app.addHook('onRequest', (request, reply, done) => {
     reply.headers(headers);
     reply.header('x-request-id', request.id);
-    done();
+    done(request.url.includes('%00') ? platformError('PLATFORM_VALIDATION_FAILED', NUL_MESSAGE) : undefined);
+  });
+  // Form bodies (the OAuth endpoints): the same rule as for JSON above.
+  app.addHook('preValidation', (request, _reply, done) => {
+    done(request.body !== null && typeof request.body === 'object' && hasNul(request.body) && request.headers['content-type']?.startsWith('application/x-www-form-urlencoded') ? platformError('PLATFORM_VALIDATION_FAILED', NUL_MESSAGE) : undefined);
   });
   app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
@@ -193,6 +209,16 @@ export async function createHttpServer(platform: Platform, options: HttpServerOp
 }
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+
+const NUL_MESSAGE = 'Text may not contain the NUL character (U+0000, %00 or \\u0000)';
+
+/** True when a parsed form body (string values or arrays of them) holds a NUL character. */
+function hasNul(body: object): boolean {
+  for (const value of Object.values(body)) {
+    if (typeof value === 'string' ? value.includes('\0') : Array.isArray(value) && value.some((v) => typeof v === 'string' && v.includes('\0'))) return true;
+  }
+  return false;
+}
 
 /**
  * Fastify's `trustProxy` from `TRUST_PROXY`: `false`/`true`, a hop count, or a list of proxy
