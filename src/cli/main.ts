@@ -1,5 +1,6 @@
 /**
- * The `grunnmur` command: start, seed, migrate, config, cert issue, client create, token.
+ * The `grunnmur` command: start, seed, migrate, config, cert issue, client create (Maskinporten or
+ * ID-porten), token.
  *
  * Every failure prints one clear line (or the list of configuration problems) and exits 1;
  * stack traces go to the log only when LOG_LEVEL=debug.
@@ -29,13 +30,20 @@ Commands:
   config [--markdown]                  print the configuration reference
   cert issue --org ORGNR --out DIR [--name NAME]
                                        issue a test enterprise certificate (key + chain as PEM)
-  client create --org ORGNR --scopes a,b [--cert] [--name NAME] [--out DIR]
+  client create --org ORGNR --scopes a,b [--cert] [--name NAME] [--out DIR] [--port N]
                                        register a Maskinporten client with a new key (or, with
                                        --cert, a test enterprise certificate); files in DIR
                                        (default data/clients/<client_id>)
-  token --client ID --scope a,b [--resource URL] [--dir DIR]
+  client create --integration-type idporten --org ORGNR --redirect-uri URL
+         [--post-logout-redirect-uri URL] [--auth-method client_secret_basic|private_key_jwt|none]
+         [--scopes a,b] [--name NAME] [--out DIR] [--port N]
+                                       register an ID-porten client (or api_klient); prints its
+                                       client_id, secret, issuer and an example authorize URL
+  token --client ID --scope a,b [--resource URL] [--dir DIR] [--port N]
                                        sign a JWT grant with the client's key and print the
                                        Maskinporten access token
+                                       (client and token: give the server's --port, or the same
+                                       PORT / PUBLIC_URL, so the issuer is the server's)
   help                                 this text
 
 Components: ${selectableComponentNames().join(', ')}

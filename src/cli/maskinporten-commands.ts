@@ -2,6 +2,9 @@
  * `grunnmur client create` and `grunnmur token`: Maskinporten for local work, without the
  * self-service API or a hand-written JWT.
  *
+ * Both read the configuration as `grunnmur start` does, and take `--port N` like it: the issuer
+ * (`<PUBLIC_URL>/maskinporten/`) must be the running server's for its APIs to accept the token.
+ *
  * - `client create --org ORGNR --scopes a,b [--cert] [--name NAME] [--out DIR]` registers a
  *   Maskinporten client for the organisation, with a generated RSA key (`kid`) or, with
  *   `--cert`, an enterprise certificate from the test CA (`x5c`). It acts as Digdir's servicedesk
@@ -37,6 +40,7 @@ import {
 } from '../maskinporten/index.ts';
 import type { MaskinportenDb } from '../maskinporten/store/tables.ts';
 import { checkOrganisasjonsnummer, findOrganisationName } from '../registers/index.ts';
+import { cmdIdportenClientCreate, takeIntegrationType } from './idporten-commands.ts';
 
 /** Bad command-line usage; the caller prints it with the usage text (exit 2). */
 export class CliUsageError extends Error {}
@@ -62,9 +66,16 @@ interface ClientFile {
 
 const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 
-/** A platform for a one-shot command: Maskinporten only, no worker loop, no request log. */
-async function openMaskinporten(): Promise<RunningPlatform> {
-  const config = loadConfig(process.env, { JOBS_ENABLED: 'false' });
+/**
+ * A platform for a one-shot command: Maskinporten only, no worker loop, no request log. `port`
+ * (from `--port`) sets PORT as `grunnmur start --port` does, so the default PUBLIC_URL, and with
+ * it the issuer, is the running server's.
+ */
+async function openMaskinporten(port: string | undefined): Promise<RunningPlatform> {
+  if (port !== undefined && (!/^\d+$/.test(port) || Number(port) < 1 || Number(port) > 65535)) {
+    throw new CliUsageError(`--port must be a whole number from 1 to 65535 (got "${port}")`);
+  }
+  const config = loadConfig(process.env, { JOBS_ENABLED: 'false', ...(port === undefined ? {} : { PORT: port }) });
   return createPlatform({ config, components: [maskinportenComponent], log: pino({ level: 'silent' }) });
 }
 
@@ -83,15 +94,28 @@ function scopeList(value: string | undefined, flag: string): string[] {
 export async function cmdClient(args: string[]): Promise<void> {
   const [sub, ...rest] = args;
   if (sub !== 'create') throw new CliUsageError(`Unknown client command "${sub ?? ''}"; use: grunnmur client create --org ORGNR --scopes a,b`);
+  // --integration-type idporten|api_klient: an ID-porten client (idporten-commands.ts).
+  const { integrationType, rest: maskinportenArgs } = takeIntegrationType(rest);
+  if (integrationType !== undefined && integrationType !== 'maskinporten') return cmdIdportenClientCreate(integrationType, maskinportenArgs);
   const { values } = parseArgs({
-    args: rest,
-    options: { org: { type: 'string' }, scopes: { type: 'string' }, name: { type: 'string' }, cert: { type: 'boolean' }, out: { type: 'string' } },
+    args: maskinportenArgs,
+    options: {
+      org: { type: 'string' },
+      scopes: { type: 'string' },
+      name: { type: 'string' },
+      cert: { type: 'boolean' },
+      out: { type: 'string' },
+      port: { type: 'string' },
+    },
     strict: true,
   });
   if (!values.org) throw new CliUsageError('--org ORGNR is required');
   const orgno = checkOrganisasjonsnummer(values.org);
   const scopes = scopeList(values.scopes, '--scopes');
-  const platform = await openMaskinporten();
+  // The folder must be writable before anything is registered (the default one is made per client below).
+  const parentDir = resolve(values.out ?? join('data', 'clients'));
+  await mkdir(parentDir, { recursive: true });
+  const platform = await openMaskinporten(values.port);
   try {
     const db = platform.db;
     const k = db.kysely as unknown as MaskinportenDb;
@@ -122,8 +146,7 @@ export async function cmdClient(args: string[]): Promise<void> {
       { integration_type: 'maskinporten', client_name: organisationName, description: 'Created by grunnmur client create', scopes },
       { orgno },
     );
-    const outDir = resolve(values.out ?? join('data', 'clients', client.client_id));
-    await mkdir(outDir, { recursive: true });
+    const outDir = values.out ? parentDir : join(parentDir, client.client_id);
     const file: ClientFile = {
       client_id: client.client_id,
       client_orgno: orgno,
@@ -133,24 +156,39 @@ export async function cmdClient(args: string[]): Promise<void> {
       token_endpoint: maskinportenTokenEndpoint(platform.config),
       private_key_file: 'private-key.pem',
     };
+    // The credential: an enterprise certificate (x5c) or a generated key registered on the client (kid).
     let credential: string;
+    let writeCredentialFiles: () => Promise<void>;
     if (values.cert) {
       const issued = await platform.pki.issueEnterpriseCertificate({ orgnr: orgno, organisationName });
-      const [keyPath, , chainPath] = await writeCertificateFiles(issued, outDir, orgno);
-      file.private_key_file = keyPath!.slice(outDir.length + 1);
-      file.certificate_chain_file = chainPath!.slice(outDir.length + 1);
+      file.private_key_file = `${orgno}.key.pem`;
+      file.certificate_chain_file = `${orgno}.chain.pem`;
+      writeCredentialFiles = async () => {
+        await writeCertificateFiles(issued, outDir, orgno);
+      };
       credential = `enterprise certificate, serial ${issued.serialNumber}, valid to ${issued.notAfter.toISOString()} (send it as x5c)`;
     } else {
       const { publicKey, privateKey } = await generateKeyPair('RS256', { modulusLength: 2048, extractable: true });
       const kid = `${orgno}-${randomBytes(6).toString('hex')}`;
       const jwk = { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' };
       await setClientKeys(db, client.client_id, { keys: [jwk] }, { orgno });
-      await writeFile(join(outDir, file.private_key_file), await exportPKCS8(privateKey), { mode: 0o600 });
-      await writeFile(join(outDir, 'public-jwks.json'), `${JSON.stringify({ keys: [jwk] }, null, 2)}\n`);
+      const privateKeyPem = await exportPKCS8(privateKey);
+      writeCredentialFiles = async () => {
+        await writeFile(join(outDir, file.private_key_file), privateKeyPem, { mode: 0o600 });
+        await writeFile(join(outDir, 'public-jwks.json'), `${JSON.stringify({ keys: [jwk] }, null, 2)}\n`);
+      };
       file.kid = kid;
       credential = `RSA key, kid ${kid} (send it as kid; valid one year)`;
     }
-    await writeFile(join(outDir, 'client.json'), `${JSON.stringify(file, null, 2)}\n`);
+    try {
+      await mkdir(outDir, { recursive: true });
+      await writeCredentialFiles();
+      await writeFile(join(outDir, 'client.json'), `${JSON.stringify(file, null, 2)}\n`);
+    } catch (err) {
+      throw new CliError(
+        `client ${client.client_id} was registered, but its files could not be written to ${outDir}: ${(err as Error).message}. Deactivate it with DELETE /selvbetjening/api/v1/clients/${client.client_id}, or run the command again with another --out`,
+      );
+    }
     process.stdout.write(
       [
         `Created Maskinporten client ${client.client_id} for ${organisationName} (${orgno})`,
@@ -160,7 +198,7 @@ export async function cmdClient(args: string[]): Promise<void> {
         `  issuer (aud):    ${file.issuer}`,
         `  token endpoint:  ${file.token_endpoint}`,
         `  files:           ${outDir}/client.json, ${join(outDir, file.private_key_file)}${file.certificate_chain_file ? `, ${join(outDir, file.certificate_chain_file)}` : ''}`,
-        `Get a token:       npx grunnmur token --client ${client.client_id} --scope ${client.scopes[0]}${values.out ? ` --dir ${outDir}` : ''}`,
+        `Get a token:       npx grunnmur token --client ${client.client_id} --scope ${client.scopes[0]}${values.out ? ` --dir ${outDir}` : ''}${values.port ? ` --port ${values.port}` : ''}`,
         '',
       ].join('\n'),
     );
@@ -178,7 +216,7 @@ export async function cmdClient(args: string[]): Promise<void> {
 export async function cmdToken(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
-    options: { client: { type: 'string' }, scope: { type: 'string' }, resource: { type: 'string' }, dir: { type: 'string' } },
+    options: { client: { type: 'string' }, scope: { type: 'string' }, resource: { type: 'string' }, dir: { type: 'string' }, port: { type: 'string' } },
     strict: true,
   });
   if (!values.client) throw new CliUsageError('--client CLIENT_ID is required');
@@ -196,7 +234,7 @@ export async function cmdToken(args: string[]): Promise<void> {
   }
   if (file.client_id !== values.client) throw new CliError(`${join(dir, 'client.json')} belongs to client ${file.client_id}, not ${values.client}`);
 
-  const platform = await openMaskinporten();
+  const platform = await openMaskinporten(values.port);
   try {
     const issuer = maskinportenIssuer(platform.config);
     const key = await importPKCS8(privateKeyPem, 'RS256');

@@ -24,6 +24,18 @@ export const idportenErrors = {
   IDPORTEN_METHOD_UNAVAILABLE: { status: 404, title: 'Login method not available' },
   /** Folkeregisteret could not be reached to look up the person. */
   IDPORTEN_REGISTER_UNAVAILABLE: { status: 503, title: 'Folkeregisteret is unavailable' },
+  /** A new MinID account breaks a rule (fødselsnummer, password policy, mobile number); `extra.problems` lists each. */
+  IDPORTEN_MINID_INVALID_ACCOUNT: { status: 400, title: 'Invalid MinID account' },
+  /** The person already has a MinID account. */
+  IDPORTEN_MINID_ACCOUNT_EXISTS: { status: 409, title: 'MinID account already exists' },
+  /** A change, key or secret for a deleted (deactivated) client. */
+  IDPORTEN_CLIENT_INACTIVE: { status: 409, title: 'The ID-porten client is deleted' },
+  /** A client for another organisation than the caller's, without the scope idporten:dcr.supplier. */
+  IDPORTEN_CLIENT_ORGNO_FORBIDDEN: { status: 403, title: 'Not allowed to register clients for this organisation' },
+  /** A key's kid is registered on another ID-porten client (a kid is unique across all clients). */
+  IDPORTEN_KID_IN_USE: { status: 409, title: 'The kid is registered on another client' },
+  /** Secret rotation for a client that does not authenticate with a secret (private_key_jwt, none). */
+  IDPORTEN_CLIENT_HAS_NO_SECRET: { status: 409, title: 'The client does not use a client secret' },
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 /** A code of {@link idportenErrors}. */

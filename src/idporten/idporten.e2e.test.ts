@@ -9,7 +9,7 @@ import { createLocalJWKSet, decodeJwt, jwtVerify } from 'jose';
 import { testEngines } from '../platform/db/testing.ts';
 import { createRng, generateFodselsnummer } from '../platform/identifiers/index.ts';
 import { createIdportenClient, type IdportenClient } from './index.ts';
-import { loginWithTestId, parseTestIdPage, startIdporten, TestBrowser, type RunningIdporten } from './testing/oidc-harness.ts';
+import { loginWithTestId, openLoginMethod, parseTestIdPage, startIdporten, TestBrowser, type RunningIdporten } from './testing/oidc-harness.ts';
 
 const REDIRECT = 'http://localhost:9999/callback';
 const ORGNO = '991825827';
@@ -174,8 +174,7 @@ for (const engine of testEngines()) {
     it('answers response_mode=form_post with an auto-posting form to the redirect URI, its script allowed by hash in the CSP', async () => {
       const { params, state } = await authParams({ response_mode: 'form_post' });
       const browser = new TestBrowser();
-      const start = await browser.follow(oc.buildAuthorizationUrl(web.config, params).href, server.base);
-      const page = parseTestIdPage(await start.res!.text());
+      const page = parseTestIdPage((await openLoginMethod(browser, oc.buildAuthorizationUrl(web.config, params).href, server.base, 'testid')).page);
       const done = await browser.follow(`${server.base}${page.action}`, server.base, { form: { csrf: page.csrf, pid: page.firstPid, acr: 'idporten-loa-substantial' } });
       assert.equal(done.res?.status, 200);
       const body = await done.res!.text();
@@ -309,9 +308,7 @@ for (const engine of testEngines()) {
       async function openTestId(extra: Record<string, string> = {}) {
         const { params } = await authParams(extra);
         const browser = new TestBrowser();
-        const start = await browser.follow(oc.buildAuthorizationUrl(web.config, params).href, server.base);
-        assert.equal(start.res?.status, 200);
-        const page = parseTestIdPage(await start.res!.text());
+        const page = parseTestIdPage((await openLoginMethod(browser, oc.buildAuthorizationUrl(web.config, params).href, server.base, 'testid')).page);
         return { browser, page, url: `${server.base}${page.action}` };
       }
 

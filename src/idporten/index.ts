@@ -1,6 +1,6 @@
 /**
  * The ID-porten component: an OpenID Connect provider (`oidc-provider`) at `/idporten` with
- * Digdir's semantics, its login pages (TestID for now), and the client registry's domain
+ * Digdir's semantics, its login pages (method choice, MinID, TestID), and the client registry's domain
  * functions. The only entry other code may import.
  */
 import { randomBytes } from 'node:crypto';
@@ -9,7 +9,10 @@ import { serveJwks } from '../platform/keys/jwks-route.ts';
 import type { Platform } from '../platform/platform.ts';
 import { IDPORTEN_PATH, PROVIDER_ROUTES, SESSION_MAX_LIFETIME_S, idportenIssuer, type ProviderSecrets } from './provider/create-provider.ts';
 import { ProviderHolder } from './provider/provider-holder.ts';
+import { adminRoutes } from './routes/admin-routes.ts';
 import { loginRoutes } from './routes/login-routes.ts';
+import { logoutRoutes } from './routes/logout-routes.ts';
+import { scopeRegistry } from './provider/scope-registry.ts';
 import { providerRoutes } from './routes/provider-routes.ts';
 import { userinfoRoutes } from './routes/userinfo-routes.ts';
 import { idportenMigrations } from './store/migrations.ts';
@@ -18,7 +21,15 @@ import { ensureSecret, purgeExpiredPayloads } from './store/payloads-store.ts';
 export { idportenMigrations } from './store/migrations.ts';
 export { idportenErrors, type IdportenErrorCode } from './errors.ts';
 export type * from './domain/types.ts';
-export { ACR_VALUES, DEFAULT_LIFETIMES, TOKEN_ENDPOINT_AUTH_METHODS, IDPORTEN_GRANT_TYPES, APPLICATION_TYPES } from './domain/types.ts';
+export {
+  ACR_VALUES,
+  DEFAULT_LIFETIMES,
+  TOKEN_ENDPOINT_AUTH_METHODS,
+  IDPORTEN_GRANT_TYPES,
+  APPLICATION_TYPES,
+  IDPORTEN_INTEGRATION_TYPES,
+  CLIENT_SECRET_LIFETIME_S,
+} from './domain/types.ts';
 export {
   createIdportenClient,
   getIdportenClient,
@@ -28,8 +39,35 @@ export {
   type CreateIdportenClientOptions,
   type ClientProblem,
 } from './domain/clients.ts';
+export {
+  listIdportenClientsFor,
+  getIdportenClientFor,
+  registerIdportenClient,
+  replaceIdportenClient,
+  deactivateIdportenClient,
+  getIdportenClientKeys,
+  replaceIdportenClientKeys,
+  rotateIdportenClientSecret,
+  type IdportenActor,
+  type IdportenClientRegistration,
+  type RegistryOptions,
+} from './domain/clients-admin.ts';
+export { CLIENTS_PATH, DCR_SCOPES } from './routes/admin-routes.ts';
 export { findIdportenClient, insertIdportenClient, updateIdportenClient } from './store/clients-store.ts';
 export { idportenIssuer, IDPORTEN_PATH, PROVIDER_ROUTES, PAR_LIFETIME_S, INTROSPECTION_SCOPE, UI_LOCALES } from './provider/create-provider.ts';
+export {
+  createMinidAccount,
+  findMinidAccount,
+  minidSettings,
+  MINID_MAX_FAILED_ATTEMPTS,
+  MINID_LOCK_DURATION_MS,
+  type MinidAccount,
+  type MinidAccountInput,
+  type MinidSettings,
+} from './domain/minid/accounts.ts';
+export { OWASP_ARGON2_PARAMS, passwordProblems } from './domain/minid/password.ts';
+export { newTotpSecret, totpCode, totpUri } from './domain/minid/totp.ts';
+export { MINID_CODE_LENGTH, MINID_CODE_LIFETIME_MS, MINID_CODE_MAX_ATTEMPTS, AMR_MINID_OTC, AMR_MINID_TOTP } from './domain/minid/second-factor.ts';
 export type { LoginMethod } from './login/login-methods.ts';
 export type { LoginContext, LoginResult, LoginDeps } from './login/login-flow.ts';
 
@@ -53,9 +91,9 @@ export const idportenComponent: Component = {
   name: 'idporten',
   title: { nb: 'ID-porten', en: 'ID-porten' },
   description: {
-    nb: 'Innlogging for innbyggere med OpenID Connect: autorisasjonskode med PKCE, PAR, ID-token med pid, acr og amr, og TestID i testmiljøet.',
-    nn: 'Innlogging for innbyggjarar med OpenID Connect: autorisasjonskode med PKCE, PAR, ID-token med pid, acr og amr, og TestID i testmiljøet.',
-    en: 'Citizen login with OpenID Connect: authorization code with PKCE, PAR, ID tokens with pid, acr and amr, and TestID in the test environment.',
+    nb: 'Innlogging for innbyggere med OpenID Connect: autorisasjonskode med PKCE, PAR, ID-token med pid, acr og amr, MinID med engangskode på SMS eller fra app, og TestID i testmiljøet.',
+    nn: 'Innlogging for innbyggjarar med OpenID Connect: autorisasjonskode med PKCE, PAR, ID-token med pid, acr og amr, MinID med eingongskode på SMS eller frå app, og TestID i testmiljøet.',
+    en: 'Citizen login with OpenID Connect: authorization code with PKCE, PAR, ID tokens with pid, acr and amr, MinID with a one-time code by SMS or from an app, and TestID in the test environment.',
   },
   paths: [IDPORTEN_PATH],
   migrations: idportenMigrations,
@@ -70,12 +108,14 @@ export const idportenComponent: Component = {
   },
   plugin: async (app, { platform }) => {
     const secrets = await providerSecrets(platform);
-    const holder = new ProviderHolder(platform, secrets);
+    const holder = new ProviderHolder(platform, secrets, { scopes: scopeRegistry(app, platform) });
     const deps = { holder, csrfKey: secrets.csrfKey };
     serveJwks(app, `${IDPORTEN_PATH}${PROVIDER_ROUTES.jwks}`, platform.keys, holder.issuer);
     await userinfoRoutes(app, platform, holder);
     await providerRoutes(app, platform, holder);
+    await logoutRoutes(app, platform, holder);
     await loginRoutes(app, platform, deps);
+    await adminRoutes(app, platform);
   },
   links: [
     { kind: 'discovery', label: { nb: 'OpenID-konfigurasjon', en: 'OpenID configuration' }, href: '/idporten/.well-known/openid-configuration' },

@@ -102,6 +102,14 @@ export const configSchema = z.object({
     .describe('Send SMS by POSTing JSON {to, from, message} to this URL; unset = store in the dev outbox'),
   SMS_GATEWAY_TOKEN: z.string().min(1).optional().describe('Bearer token sent to SMS_GATEWAY_URL'),
   SMS_SENDER: z.string().min(1).max(11).default('Grunnmur').describe('SMS sender id (at most 11 characters)'),
+  MINID_ARGON2_MEMORY_KIB: int(8, 4_194_304)
+    .default(19_456)
+    .describe(
+      'Argon2id memory cost of new MinID password hashes, in KiB (default 19456 = 19 MiB, OWASP; lower only to speed up tests). Stored hashes keep their own parameters and are re-hashed at the next login',
+    ),
+  MINID_ARGON2_PASSES: int(1, 100)
+    .default(2)
+    .describe('Argon2id time cost (passes) of new MinID password hashes (default 2, OWASP with 19 MiB; use 1 with 46 MiB)'),
 });
 
 /** The validated configuration (the parsed {@link configSchema}). */

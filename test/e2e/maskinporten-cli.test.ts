@@ -6,7 +6,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose';
@@ -103,6 +103,38 @@ for (const engine of testEngines()) {
     });
   });
 }
+
+describe('grunnmur client create and token options', () => {
+  it('signs under the issuer of the server on --port, as grunnmur start --port would serve it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'grunnmur-mp-'));
+    try {
+      const env = { DATABASE_URL: `sqlite:${join(dir, 'g.db')}`, SEED_PERSONS: '0', SEED_ORGS: '0' };
+      const created = await runCli(['client', 'create', '--org', ORG, '--scopes', 'idporten:dcr.read', '--out', join(dir, 'c'), '--port', '9123'], env);
+      assert.equal(created.code, 0, created.stderr);
+      assert.match(created.stdout, /issuer \(aud\): {4}http:\/\/localhost:9123\/maskinporten\//);
+      const id = (JSON.parse(readFileSync(join(dir, 'c', 'client.json'), 'utf8')) as { client_id: string }).client_id;
+      const token = await runCli(['token', '--client', id, '--scope', 'idporten:dcr.read', '--dir', join(dir, 'c'), '--port', '9123'], env);
+      assert.equal(token.code, 0, token.stderr);
+      assert.equal(decodeJwt(token.stdout.trim()).iss, 'http://localhost:9123/maskinporten/');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses an --out that cannot be a folder before anything is registered', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'grunnmur-mp-'));
+    try {
+      const db = join(dir, 'g.db');
+      writeFileSync(join(dir, 'file'), 'x');
+      const run = await runCli(['client', 'create', '--org', ORG, '--scopes', 'idporten:dcr.read', '--out', join(dir, 'file', 'sub')], { DATABASE_URL: `sqlite:${db}` });
+      assert.equal(run.code, 1);
+      assert.match(run.stderr, /^grunnmur: ENOTDIR/);
+      assert.equal(existsSync(db), false, 'no database was even opened');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
 
 describe('grunnmur token usage', () => {
   it('needs --client, and says where the client files were looked for', async () => {

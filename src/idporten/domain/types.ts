@@ -25,6 +25,17 @@ export const APPLICATION_TYPES = ['web', 'browser', 'native'] as const;
 /** An application type. */
 export type ApplicationType = (typeof APPLICATION_TYPES)[number];
 
+/**
+ * Integration types this registry holds: `idporten` (login) and `api_klient` (login plus API
+ * scopes on behalf of the user). Both log in here; Maskinporten's types live in Maskinporten.
+ */
+export const IDPORTEN_INTEGRATION_TYPES = ['idporten', 'api_klient'] as const;
+/** An integration type of an ID-porten client. */
+export type IdportenIntegrationType = (typeof IDPORTEN_INTEGRATION_TYPES)[number];
+
+/** Longest life of a client secret, in seconds (Digdir: 360 days). */
+export const CLIENT_SECRET_LIFETIME_S = 360 * 86_400;
+
 /** Default lifetimes of a client, in seconds (spec §1 "Lifetimes"). */
 export const DEFAULT_LIFETIMES = {
   /** How long a login (grant) may be refreshed, in s. */
@@ -42,7 +53,16 @@ export interface IdportenClient {
   client_name: string;
   /** Organisasjonsnummer of the owner, 9 digits. */
   client_orgno: string;
-  integration_type: 'idporten';
+  /** Organisasjonsnummer of the supplier managing the client for `client_orgno`, if any. */
+  supplier_orgno?: string;
+  /** `idporten` or `api_klient`; cannot change. */
+  integration_type: IdportenIntegrationType;
+  /** Name shown to the user on the login pages (Digdir: the organisation's name). */
+  display_name?: string;
+  /** Free text. */
+  description?: string;
+  /** The service's home page. */
+  client_uri?: string;
   application_type: ApplicationType;
   /** Exact-match redirect URIs. */
   redirect_uris: string[];
@@ -59,6 +79,11 @@ export interface IdportenClient {
    * README, "Decisions"); absent for other methods.
    */
   client_secret?: string;
+  /**
+   * When `client_secret` stops being accepted, epoch **seconds** (RFC 7591); absent when the
+   * client has no secret or its secret never expires (made before secrets expired).
+   */
+  client_secret_expires_at?: number;
   /** Public keys for `private_key_jwt` (at most 5). */
   jwks?: { keys: JWK[] };
   /** Seconds a login may be kept alive with refresh tokens. */

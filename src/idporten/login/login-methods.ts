@@ -4,7 +4,7 @@
  * `/idporten/login/{uid}` lists the available methods that can give the level the client asked
  * for (and goes straight to the method when there is only one).
  *
- * To add a method (MinID, …): implement {@link LoginMethod} and add it to
+ * To add a method: implement {@link LoginMethod} and add it to
  * {@link loginMethods}.
  */
 import type { FastifyInstance } from 'fastify';
@@ -12,6 +12,7 @@ import type { LocalizedText } from '../../platform/component.ts';
 import type { Platform } from '../../platform/platform.ts';
 import type { Acr } from '../domain/types.ts';
 import type { LoginDeps } from './login-flow.ts';
+import { minidMethod } from './minid/minid-method.ts';
 import { testIdMethod } from './testid.ts';
 
 /** One login method. */
@@ -32,5 +33,5 @@ export interface LoginMethod {
 
 /** Every login method Grunnmur knows, in the order the choice page lists them. */
 export function loginMethods(): LoginMethod[] {
-  return [testIdMethod];
+  return [minidMethod, testIdMethod];
 }

@@ -10,10 +10,15 @@
 import { errors, interactionPolicy, Provider, type KoaContextWithOIDC } from 'oidc-provider';
 import type { JWK } from 'jose';
 import type { Platform } from '../../platform/platform.ts';
+import { unexpiredKeys } from '../domain/clients.ts';
 import { ACR_VALUES, type Acr, type IdportenClient } from '../domain/types.ts';
 import { findGrantContext, oidcDbAdapter, saveGrantContext } from '../store/payloads-store.ts';
 import { pairwiseSub } from './pairwise.ts';
 import { renderProviderError } from '../views/error-page.ts';
+import { renderLoggedOutPage } from '../views/logout-page.ts';
+import { introspectionAllowed, finishIntrospection } from './introspection.ts';
+import { OPENID_SCOPES, type ScopeRegistry } from './scope-registry.ts';
+import { enterSsoSession, extendSessionPayload, sessionTtl, ssoGroupOf, touchSsoSession } from './sso-session.ts';
 
 /** Where ID-porten is served. */
 export const IDPORTEN_PATH = '/idporten';
@@ -45,13 +50,12 @@ export const AUTHORIZATION_CODE_LIFETIME_S = 60;
 /** Lifetime of an ID token, in seconds. */
 export const ID_TOKEN_LIFETIME_S = 120;
 /** Longest SSO session, in seconds (spec §1: 120 min maximum). */
-export const SESSION_MAX_LIFETIME_S = 7200;
+export { SESSION_MAX_LIFETIME_S, SSO_INACTIVITY_S } from './sso-session.ts';
 /** How long a login page may be left open before the login is gone, in seconds. */
 export const INTERACTION_LIFETIME_S = 1800;
 /** UI locales ID-porten accepts in `ui_locales` (and gives as `locale`). */
 export const UI_LOCALES = ['nb', 'nn', 'en', 'se'] as const;
-/** Scope a caller of the introspection endpoint must hold (spec §1 "Introspection"). */
-export const INTROSPECTION_SCOPE = 'idporten:token.introspection';
+export { INTROSPECTION_SCOPE } from './introspection.ts';
 
 /** Extra client metadata Grunnmur keeps on each client (Digdir's fields oidc-provider has no name for). */
 const EXTRA_CLIENT_METADATA = [
@@ -80,6 +84,42 @@ export interface ProviderSecrets {
   pairwiseSalt: string;
 }
 
+/** What the provider reads from other components. */
+export interface ProviderDeps {
+  /** Maskinporten's scope registry (`at_max_age`, `enforced_aud_for_introspection`); without it no scope caps and no API-scope introspection. */
+  scopes?: ScopeRegistry;
+}
+
+/** Epoch seconds now (oidc-provider's clock: `Date.now`). */
+function epochNow(): number {
+  return Math.floor(Date.now() / 1000);
+}
+
+/** The access token's lifetime when the scope registry has never been read and API scopes are asked for, in seconds. */
+export const UNKNOWN_SCOPE_CAP_S = 120;
+
+/**
+ * Lifetime of an access token, in seconds: the client's `access_token_lifetime`, capped by the
+ * lowest `at_max_age` of its scopes (ID-porten's own `openid`/`profile` have none). When the
+ * registry was never read, API scopes are capped at {@link UNKNOWN_SCOPE_CAP_S}.
+ *
+ * @see spec §1 "Lifetimes"
+ */
+export function accessTokenLifetime(clientLifetimeS: number, scope: string | undefined, scopes: ScopeRegistry | undefined): number {
+  const names = [...scopeSet(scope)];
+  let lifetime = clientLifetimeS;
+  if (scopes && names.some((n) => !OPENID_SCOPES.has(n))) {
+    const cap = scopes.loaded ? scopes.atMaxAge(names) : UNKNOWN_SCOPE_CAP_S;
+    if (cap !== undefined) lifetime = Math.min(lifetime, cap);
+  }
+  return Math.max(1, lifetime);
+}
+
+/** The settings of the long-lived (session) cookie; also used to clear it at logout. */
+export function sessionCookieOptions(config: { PUBLIC_URL: string }): Record<string, unknown> {
+  return { httpOnly: true, sameSite: 'lax', secure: new URL(config.PUBLIC_URL).protocol === 'https:' };
+}
+
 /**
  * Maps a stored client to oidc-provider client metadata; deactivated clients do not exist for
  * the provider.
@@ -90,12 +130,15 @@ export function toProviderMetadata(client: IdportenClient): Record<string, unkno
     client_id: client.client_id,
     client_name: client.client_name,
     ...(client.client_secret !== undefined ? { client_secret: client.client_secret } : {}),
+    // oidc-provider refuses an expired secret at the token endpoint (invalid_client); secrets live 360 days.
+    ...(client.client_secret !== undefined && client.client_secret_expires_at !== undefined ? { client_secret_expires_at: client.client_secret_expires_at } : {}),
     redirect_uris: client.redirect_uris,
     post_logout_redirect_uris: client.post_logout_redirect_uris,
     grant_types: client.grant_types,
     response_types: ['code'],
     token_endpoint_auth_method: client.token_endpoint_auth_method,
-    ...(client.jwks !== undefined ? { jwks: client.jwks } : {}),
+    // Expired keys (their exp passed) no longer authenticate the client.
+    ...(client.jwks !== undefined ? { jwks: { keys: unexpiredKeys(client.jwks.keys, Date.now()) } } : {}),
     application_type: client.application_type === 'native' ? 'native' : 'web',
     // oidc-provider checks the OpenID scopes (openid, profile) against this list; API scopes
     // are checked against the resource server (getResourceServerInfo).
@@ -158,7 +201,7 @@ function scopeSet(scope: unknown): Set<string> {
  * @param signingJwk the issuer's current private signing JWK (from `KeyStore.exportPrivateJwk`)
  * @param secrets cookie keys and pairwise salt shared by every process
  */
-export function createIdportenProvider(platform: Platform, signingJwk: JWK, secrets: ProviderSecrets): Provider {
+export function createIdportenProvider(platform: Platform, signingJwk: JWK, secrets: ProviderSecrets, deps: ProviderDeps = {}): Provider {
   const { config, db } = platform;
   const issuer = idportenIssuer(config);
   const publicUrl = new URL(config.PUBLIC_URL);
@@ -206,7 +249,7 @@ export function createIdportenProvider(platform: Platform, signingJwk: JWK, secr
     cookies: {
       keys: secrets.cookieKeys,
       names: { session: '_idporten_session', interaction: '_idporten_interaction', resume: '_idporten_resume' },
-      long: { httpOnly: true, sameSite: 'lax', secure: publicUrl.protocol === 'https:' },
+      long: sessionCookieOptions(config),
       short: { httpOnly: true, sameSite: 'lax', secure: publicUrl.protocol === 'https:' },
     },
     discovery: {
@@ -232,6 +275,13 @@ export function createIdportenProvider(platform: Platform, signingJwk: JWK, secr
           throw new errors.InvalidRequest(`acr_values not supported: ${unknown.join(' ')} (supported: ${ACR_VALUES.join(' ')})`);
         }
       },
+      // Not a check of ui_locales: the last extraParams validator is the one hook oidc-provider
+      // offers at /authorize after the client and parameters are checked and before the account
+      // is loaded from the session; there the SSO session is applied (sso-session.ts).
+      ui_locales: async (ctx: KoaContextWithOIDC, _value: unknown, client: any) => {
+        if (ctx.oidc.route !== 'authorization' || !ctx.oidc.session) return;
+        enterSsoSession(ctx.oidc.session, ssoGroupOf(client.clientId, clientExtra<boolean>(client, 'sso_disabled') === true), epochNow());
+      },
     },
     features: {
       devInteractions: { enabled: false },
@@ -239,22 +289,36 @@ export function createIdportenProvider(platform: Platform, signingJwk: JWK, secr
       claimsParameter: { enabled: false },
       introspection: {
         enabled: true,
-        // The caller must hold idporten:token.introspection (spec §1 "Introspection").
-        allowedPolicy: async (_ctx: KoaContextWithOIDC, caller: any) =>
-          (clientExtra<string[]>(caller, 'idporten_scopes') ?? []).includes(INTROSPECTION_SCOPE),
+        // The token's scopes must name the caller (enforced_aud_for_introspection); that the
+        // caller holds idporten:token.introspection is checked around the endpoint
+        // (finishIntrospection), so a caller without it gets 403, not active: false.
+        allowedPolicy: async (_ctx: KoaContextWithOIDC, caller: any, token: any) =>
+          introspectionAllowed(deps.scopes, caller.clientId, { client_id: token.clientId, scope: token.scope }),
       },
       revocation: { enabled: true },
       userinfo: { enabled: true },
-      rpInitiatedLogout: { enabled: true },
+      // GET|POST /logout is Grunnmur's own route (routes/logout-routes.ts: checks, front-channel
+      // logout page). oidc-provider's /logout/confirm stays for its own use: when a different
+      // person logs in on a browser with a session, it ends that session first.
+      rpInitiatedLogout: {
+        enabled: true,
+        postLogoutSuccessSource: async (ctx: KoaContextWithOIDC) => {
+          ctx.type = 'html';
+          ctx.body = renderLoggedOutPage(ctx);
+        },
+      },
       pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: false },
       resourceIndicators: {
         enabled: true,
         defaultResource: async (_ctx: KoaContextWithOIDC, _client: unknown, oneOf?: string[]) => oneOf ?? UNSPECIFIED_RESOURCE,
         useGrantedResource: async () => true,
-        getResourceServerInfo: async (_ctx: KoaContextWithOIDC, resource: string, client: any) => {
+        getResourceServerInfo: async (ctx: KoaContextWithOIDC, resource: string, client: any) => {
           // Any resource may be named (Digdir does not register resource servers for ID-porten
           // tokens); the token's scopes are the client's registered API scopes that were asked for.
-          const apiScopes = (clientExtra<string[]>(client, 'idporten_scopes') ?? []).join(' ');
+          const registered = clientExtra<string[]>(client, 'idporten_scopes') ?? [];
+          const apiScopes = registered.join(' ');
+          // ttl.AccessToken is synchronous: read the scopes' at_max_age before the token is made.
+          if (deps.scopes && ctx?.oidc?.route === 'token') await deps.scopes.prime(registered);
           return {
             scope: apiScopes,
             audience: resource === UNSPECIFIED_RESOURCE ? 'unspecified' : resource,
@@ -287,7 +351,7 @@ export function createIdportenProvider(platform: Platform, signingJwk: JWK, secr
     routes: PROVIDER_ROUTES,
     ttl: {
       AccessToken: (_ctx: KoaContextWithOIDC, token: any, client: any) =>
-        token.resourceServer?.accessTokenTTL ?? clientExtra<number>(client, 'access_token_lifetime') ?? 120,
+        accessTokenLifetime(token.resourceServer?.accessTokenTTL ?? clientExtra<number>(client, 'access_token_lifetime') ?? 120, token.scope, deps.scopes),
       AuthorizationCode: AUTHORIZATION_CODE_LIFETIME_S,
       IdToken: ID_TOKEN_LIFETIME_S,
       RefreshToken: (ctx: KoaContextWithOIDC, token: any, client: any) => {
@@ -298,7 +362,8 @@ export function createIdportenProvider(platform: Platform, signingJwk: JWK, secr
         return Math.max(1, Math.min(inactivity, grantLeft));
       },
       Grant: (_ctx: KoaContextWithOIDC, _grant: unknown, client: any) => clientExtra<number>(client, 'authorization_lifetime') ?? 7200,
-      Session: SESSION_MAX_LIFETIME_S,
+      // Until the inactivity deadline or the newest login's maximum (sso-session.ts).
+      Session: (_ctx: KoaContextWithOIDC, session: any) => sessionTtl(session, epochNow()),
       Interaction: INTERACTION_LIFETIME_S,
     },
     interactions: {
@@ -323,7 +388,12 @@ export function createIdportenProvider(platform: Platform, signingJwk: JWK, secr
       const { oidc } = ctx;
       const clientId: string = oidc.client.clientId;
       const grantId: string | undefined = oidc.result?.consent?.grantId ?? oidc.session.grantIdFor(clientId);
-      const grant = (grantId ? await oidc.provider.Grant.find(grantId) : undefined) ?? new oidc.provider.Grant({ clientId, accountId: oidc.session.accountId });
+      const found = grantId ? await oidc.provider.Grant.find(grantId) : undefined;
+      // A grant of another person (an earlier sign-in of this session's SSO group ended and
+      // someone else logged in) is not reused.
+      const grant = found && found.accountId === oidc.session.accountId ? found : new oidc.provider.Grant({ clientId, accountId: oidc.session.accountId });
+      // The session was used by an authentication request now (30 min inactivity, sso-session.ts).
+      touchSsoSession(oidc.session, ssoGroupOf(clientId, clientExtra<boolean>(oidc.client, 'sso_disabled') === true), epochNow());
       const requested = scopeSet(oidc.params.scope);
       const openidScopes = [...requested].filter((s) => s === 'openid' || s === 'profile');
       if (openidScopes.length > 0) grant.addOIDCScope(openidScopes.join(' '));
@@ -342,6 +412,7 @@ export function createIdportenProvider(platform: Platform, signingJwk: JWK, secr
   };
 
   const provider = new Provider(issuer, configuration);
+  extendSessionPayload(provider);
   // The mount (routes/provider-routes.ts) sets X-Forwarded-Proto/-Host from PUBLIC_URL and
   // X-Forwarded-For from Fastify's request.ip (which honours TRUST_PROXY).
   provider.proxy = true;
@@ -373,6 +444,8 @@ export function createIdportenProvider(platform: Platform, signingJwk: JWK, secr
       body.introspection_endpoint_auth_methods_supported = body.token_endpoint_auth_methods_supported;
     } else if (route === 'pushed_authorization_request' && ctx.status === 201 && ctx.body && typeof ctx.body === 'object') {
       (ctx.body as Record<string, unknown>).expires_in = PAR_LIFETIME_S;
+    } else if (route === 'introspection') {
+      await finishIntrospection(ctx, { platform, issuer, scopes: deps.scopes });
     }
   });
   provider.on('server_error', (_ctx: unknown, err: unknown) => platform.log.error({ err, component: 'idporten' }, 'oidc-provider server error'));

@@ -64,6 +64,7 @@ declare module 'oidc-provider' {
     addOIDCClaims(claims: string[]): void;
     addResourceScope(resource: string, scope: string): void;
     save(ttl?: number): Promise<string>;
+    destroy(): Promise<void>;
   }
 
   /** Interaction policy building blocks (`base()`, `Check`, `Prompt`). */

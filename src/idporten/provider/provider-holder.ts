@@ -11,19 +11,21 @@
  */
 import type { Provider } from 'oidc-provider';
 import type { Platform } from '../../platform/platform.ts';
-import { createIdportenProvider, idportenIssuer, type ProviderSecrets } from './create-provider.ts';
+import { createIdportenProvider, idportenIssuer, type ProviderDeps, type ProviderSecrets } from './create-provider.ts';
 
 /** Holds the current provider of this process. */
 export class ProviderHolder {
   readonly #platform: Platform;
   readonly #secrets: ProviderSecrets;
   readonly #issuer: string;
+  readonly #deps: ProviderDeps;
   #current: { kid: string; provider: Provider; callback: ReturnType<Provider['callback']> } | undefined;
   #building: Promise<{ kid: string; provider: Provider; callback: ReturnType<Provider['callback']> }> | undefined;
 
-  constructor(platform: Platform, secrets: ProviderSecrets) {
+  constructor(platform: Platform, secrets: ProviderSecrets, deps: ProviderDeps = {}) {
     this.#platform = platform;
     this.#secrets = secrets;
+    this.#deps = deps;
     this.#issuer = idportenIssuer(platform.config);
   }
 
@@ -45,7 +47,7 @@ export class ProviderHolder {
 
   async #build(): Promise<{ kid: string; provider: Provider; callback: ReturnType<Provider['callback']> }> {
     const { jwk } = await this.#platform.keys.exportPrivateJwk(this.#issuer);
-    const provider = createIdportenProvider(this.#platform, jwk, this.#secrets);
+    const provider = createIdportenProvider(this.#platform, jwk, this.#secrets, this.#deps);
     const built = { kid: jwk.kid as string, provider, callback: provider.callback() };
     if (this.#current) this.#platform.log.info({ kid: built.kid, previousKid: this.#current.kid }, 'idporten: provider rebuilt for a new signing key');
     this.#current = built;

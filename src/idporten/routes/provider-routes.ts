@@ -27,7 +27,8 @@ export const PROVIDER_PATHS = [
   `${PROVIDER_ROUTES.authorization}/:uid`,
   PROVIDER_ROUTES.token,
   PROVIDER_ROUTES.pushed_authorization_request,
-  PROVIDER_ROUTES.end_session,
+  // GET|POST /logout is Grunnmur's (logout-routes.ts); /logout/confirm is oidc-provider's own
+  // step when another person logs in on a browser with a session.
   `${PROVIDER_ROUTES.end_session}/confirm`,
   `${PROVIDER_ROUTES.end_session}/success`,
   PROVIDER_ROUTES.revocation,

@@ -1,11 +1,13 @@
 /**
- * Kysely queries over `idporten_clients`. No rules here: `domain/clients.ts` decides; these
- * read and write rows and map them to {@link IdportenClient}.
+ * Kysely queries over `idporten_clients` and `idporten_client_kids`. No rules here:
+ * `domain/clients.ts` and `domain/clients-admin.ts` decide; these read and write rows and map
+ * them to {@link IdportenClient}. A client's `kid`s are written to `idporten_client_kids` in the
+ * same transaction as the client, so a kid belongs to one client at a time.
  */
 import type { JWK } from 'jose';
 import type { Database } from '../../platform/db/database.ts';
-import type { IdportenClient } from '../domain/types.ts';
-import { idportenDb, type IdportenClientRow } from './tables.ts';
+import type { IdportenClient, IdportenIntegrationType } from '../domain/types.ts';
+import { idportenDb, type IdportenClientRow, type IdportenDb } from './tables.ts';
 
 /** Maps a row to the wire shape (times as ISO 8601, flags as booleans, lists parsed). */
 export function idportenClientFromRow(row: IdportenClientRow): IdportenClient {
@@ -13,7 +15,7 @@ export function idportenClientFromRow(row: IdportenClientRow): IdportenClient {
     client_id: row.client_id,
     client_name: row.client_name,
     client_orgno: row.client_orgno,
-    integration_type: 'idporten',
+    integration_type: row.integration_type as IdportenIntegrationType,
     application_type: row.application_type as IdportenClient['application_type'],
     redirect_uris: JSON.parse(row.redirect_uris) as string[],
     post_logout_redirect_uris: JSON.parse(row.post_logout_redirect_uris) as string[],
@@ -30,8 +32,15 @@ export function idportenClientFromRow(row: IdportenClientRow): IdportenClient {
     created: new Date(Number(row.created)).toISOString(),
     last_updated: new Date(Number(row.last_updated)).toISOString(),
   };
+  if (row.supplier_orgno !== null && row.supplier_orgno !== undefined) client.supplier_orgno = row.supplier_orgno;
+  if (row.display_name !== null && row.display_name !== undefined) client.display_name = row.display_name;
+  if (row.description !== null && row.description !== undefined) client.description = row.description;
+  if (row.client_uri !== null && row.client_uri !== undefined) client.client_uri = row.client_uri;
   if (row.frontchannel_logout_uri !== null) client.frontchannel_logout_uri = row.frontchannel_logout_uri;
   if (row.client_secret !== null) client.client_secret = row.client_secret;
+  if (row.client_secret_expires_at !== null && row.client_secret_expires_at !== undefined) {
+    client.client_secret_expires_at = Math.floor(Number(row.client_secret_expires_at) / 1000);
+  }
   if (row.jwks !== null) client.jwks = JSON.parse(row.jwks) as { keys: JWK[] };
   return client;
 }
@@ -42,8 +51,12 @@ function rowFromIdportenClient(client: IdportenClient): IdportenClientRow {
     client_id: client.client_id,
     client_name: client.client_name,
     client_orgno: client.client_orgno,
+    supplier_orgno: client.supplier_orgno ?? null,
     integration_type: client.integration_type,
     application_type: client.application_type,
+    display_name: client.display_name ?? null,
+    description: client.description ?? null,
+    client_uri: client.client_uri ?? null,
     redirect_uris: JSON.stringify(client.redirect_uris),
     post_logout_redirect_uris: JSON.stringify(client.post_logout_redirect_uris),
     frontchannel_logout_uri: client.frontchannel_logout_uri ?? null,
@@ -52,6 +65,7 @@ function rowFromIdportenClient(client: IdportenClient): IdportenClientRow {
     grant_types: JSON.stringify(client.grant_types),
     token_endpoint_auth_method: client.token_endpoint_auth_method,
     client_secret: client.client_secret ?? null,
+    client_secret_expires_at: client.client_secret_expires_at === undefined ? null : client.client_secret_expires_at * 1000,
     jwks: client.jwks === undefined ? null : JSON.stringify(client.jwks),
     authorization_lifetime: client.authorization_lifetime,
     access_token_lifetime: client.access_token_lifetime,
@@ -62,6 +76,11 @@ function rowFromIdportenClient(client: IdportenClient): IdportenClientRow {
     created: Date.parse(client.created),
     last_updated: Date.parse(client.last_updated),
   };
+}
+
+/** The `kid`s of a client's keys. */
+function kidsOf(client: IdportenClient): string[] {
+  return (client.jwks?.keys ?? []).flatMap((k) => (typeof k.kid === 'string' ? [k.kid] : []));
 }
 
 /**
@@ -75,27 +94,89 @@ export async function findIdportenClient(db: Database, clientId: string): Promis
 }
 
 /**
- * Inserts a client. The caller has validated it (see `createIdportenClient`).
+ * The clients of an organisation, oldest first.
  *
- * @returns false when a client with that id already exists (nothing written)
+ * @param filter.clientOrgno the owner
+ * @param filter.supplierOrgno also the clients this organisation supplies
+ * @param filter.includeInactive also deleted (deactivated) clients
  */
-export async function insertIdportenClient(db: Database, client: IdportenClient): Promise<boolean> {
-  const result = await idportenDb(db)
-    .insertInto('idporten_clients')
-    .values(rowFromIdportenClient(client))
-    .onConflict((oc) => oc.column('client_id').doNothing())
-    .executeTakeFirst();
-  return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
+export async function listIdportenClients(
+  db: Database,
+  filter: { clientOrgno: string; supplierOrgno?: string; includeInactive?: boolean },
+): Promise<IdportenClient[]> {
+  let q = idportenDb(db)
+    .selectFrom('idporten_clients')
+    .selectAll()
+    .where((eb) =>
+      filter.supplierOrgno === undefined
+        ? eb('client_orgno', '=', filter.clientOrgno)
+        : eb.or([eb('client_orgno', '=', filter.clientOrgno), eb('supplier_orgno', '=', filter.supplierOrgno)]),
+    );
+  if (!filter.includeInactive) q = q.where('active', '=', 1);
+  const rows = await q.orderBy('created').orderBy('client_id').execute();
+  return rows.map(idportenClientFromRow);
 }
 
 /**
- * Replaces every field of an existing client but `client_id` and `created`. The caller has
- * validated it.
+ * Which of `kids` are registered on another client than `clientId` (`kid` → owner's client_id).
+ */
+export async function findKidOwners(db: Database, kids: readonly string[], clientId: string): Promise<Map<string, string>> {
+  if (kids.length === 0) return new Map();
+  const rows = await idportenDb(db).selectFrom('idporten_client_kids').selectAll().where('kid', 'in', kids).where('client_id', '!=', clientId).execute();
+  return new Map(rows.map((r) => [r.kid, r.client_id]));
+}
+
+/** Replaces a client's rows in `idporten_client_kids` (inside the caller's transaction). */
+async function writeKids(trx: IdportenDb, clientId: string, kids: readonly string[]): Promise<void> {
+  await trx.deleteFrom('idporten_client_kids').where('client_id', '=', clientId).execute();
+  if (kids.length > 0) await trx.insertInto('idporten_client_kids').values(kids.map((kid) => ({ kid, client_id: clientId }))).execute();
+}
+
+/**
+ * Inserts a client and its `kid`s in one transaction. The caller has validated it (see
+ * `createIdportenClient`).
+ *
+ * @returns false when a client with that id already exists (nothing written)
+ * @throws the database's unique violation when a kid is registered on another client (nothing
+ *   written; see {@link isUniqueViolation})
+ */
+export async function insertIdportenClient(db: Database, client: IdportenClient): Promise<boolean> {
+  return idportenDb(db)
+    .transaction()
+    .execute(async (trx) => {
+      const result = await trx
+        .insertInto('idporten_clients')
+        .values(rowFromIdportenClient(client))
+        .onConflict((oc) => oc.column('client_id').doNothing())
+        .executeTakeFirst();
+      if (Number(result.numInsertedOrUpdatedRows ?? 0n) === 0) return false;
+      await writeKids(trx, client.client_id, kidsOf(client));
+      return true;
+    });
+}
+
+/**
+ * Replaces every field of an existing client but `client_id` and `created`, and its `kid`s, in
+ * one transaction. The caller has validated it.
  *
  * @returns false when no client with that id exists (nothing written)
+ * @throws the database's unique violation when a kid is registered on another client (nothing
+ *   written)
  */
 export async function updateIdportenClient(db: Database, client: IdportenClient): Promise<boolean> {
   const { client_id: clientId, created: _created, ...fields } = rowFromIdportenClient(client);
-  const result = await idportenDb(db).updateTable('idporten_clients').set(fields).where('client_id', '=', clientId).executeTakeFirst();
-  return Number(result.numUpdatedRows) > 0;
+  return idportenDb(db)
+    .transaction()
+    .execute(async (trx) => {
+      const result = await trx.updateTable('idporten_clients').set(fields).where('client_id', '=', clientId).executeTakeFirst();
+      if (Number(result.numUpdatedRows) === 0) return false;
+      await writeKids(trx, clientId, kidsOf(client));
+      return true;
+    });
+}
+
+/** A primary-key or unique violation on PostgreSQL (23505) or SQLite. */
+export function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string; message?: string } | undefined;
+  return e?.code === '23505' || (typeof e?.message === 'string' && /UNIQUE constraint failed|PRIMARY KEY/i.test(e.message));
 }

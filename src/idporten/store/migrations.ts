@@ -68,4 +68,71 @@ export const idportenMigrations: ComponentMigration[] = [
         .execute();
     },
   },
+  {
+    name: '0002_minid',
+    async up(db: Kysely<any>): Promise<void> {
+      // One MinID account per person (fødselsnummer / D-number). The failure counter and the
+      // lock live here, so every process sees them.
+      await db.schema
+        .createTable('idporten_minid_accounts')
+        .addColumn('pid', 'varchar(11)', (c) => c.primaryKey())
+        .addColumn('password_hash', 'text', (c) => c.notNull())
+        .addColumn('mobile', 'varchar(16)', (c) => c.notNull())
+        .addColumn('totp_secret', 'text')
+        .addColumn('totp_last_step', 'bigint')
+        .addColumn('failed_attempts', 'integer', (c) => c.notNull())
+        .addColumn('locked_until', 'bigint')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+
+      // A MinID login between the password and the second factor, bound to the login
+      // (oidc-provider interaction uid): the person, the factor and the hashed one-time code.
+      await db.schema
+        .createTable('idporten_minid_logins')
+        .addColumn('uid', 'varchar(255)', (c) => c.primaryKey())
+        .addColumn('pid', 'varchar(11)', (c) => c.notNull())
+        .addColumn('factor', 'varchar(8)', (c) => c.notNull())
+        .addColumn('code_hash', 'text')
+        .addColumn('code_expires_at', 'bigint')
+        .addColumn('code_attempts', 'integer', (c) => c.notNull())
+        .addColumn('used_at', 'bigint')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('idporten_minid_logins_expires').on('idporten_minid_logins').column('expires_at').execute();
+    },
+  },
+  {
+    name: '0003_client_registry',
+    async up(db: Kysely<any>): Promise<void> {
+      // Digdir's remaining client fields, the owner's supplier, and the secret's expiry (epoch ms;
+      // null = never, for secrets made before secrets expired).
+      for (const [column, type] of [
+        ['supplier_orgno', 'varchar(9)'],
+        ['display_name', 'text'],
+        ['description', 'text'],
+        ['client_uri', 'text'],
+        ['client_secret_expires_at', 'bigint'],
+      ] as const) {
+        await db.schema.alterTable('idporten_clients').addColumn(column, type).execute();
+      }
+      await db.schema.createIndex('idporten_clients_supplier').on('idporten_clients').column('supplier_orgno').execute();
+      // Every registered kid, once: a kid is unique across all ID-porten clients (the primary
+      // key makes two concurrent registrations of one kid fail, not both succeed).
+      await db.schema
+        .createTable('idporten_client_kids')
+        .addColumn('kid', 'varchar(255)', (c) => c.primaryKey())
+        .addColumn('client_id', 'varchar(255)', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('idporten_client_kids_client').on('idporten_client_kids').column('client_id').execute();
+      const rows = (await db.selectFrom('idporten_clients').select(['client_id', 'jwks']).where('jwks', 'is not', null).execute()) as Array<{ client_id: string; jwks: string }>;
+      for (const row of rows) {
+        for (const key of (JSON.parse(row.jwks) as { keys?: Array<{ kid?: unknown }> }).keys ?? []) {
+          if (typeof key.kid !== 'string') continue;
+          await db.insertInto('idporten_client_kids').values({ kid: key.kid, client_id: row.client_id }).onConflict((oc) => oc.column('kid').doNothing()).execute();
+        }
+      }
+    },
+  },
 ];

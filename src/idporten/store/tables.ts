@@ -49,6 +49,19 @@ export interface IdportenClientRow {
   active: number;
   created: number;
   last_updated: number;
+  /** Organisasjonsnummer of the supplier that manages the client for `client_orgno` (migration 0003). */
+  supplier_orgno: string | null;
+  display_name: string | null;
+  description: string | null;
+  client_uri: string | null;
+  /** Epoch ms when `client_secret` stops being accepted; null = never. */
+  client_secret_expires_at: number | null;
+}
+
+/** `idporten_client_kids`: each registered key id, once across all clients. */
+export interface IdportenClientKidRow {
+  kid: string;
+  client_id: string;
 }
 
 /** `idporten_secrets`. */
@@ -62,6 +75,7 @@ export interface SecretRow {
 export interface IdportenTables {
   idporten_oidc_payloads: OidcPayloadRow;
   idporten_clients: IdportenClientRow;
+  idporten_client_kids: IdportenClientKidRow;
   idporten_secrets: SecretRow;
 }
 

@@ -122,6 +122,30 @@ export class TestBrowser {
   }
 }
 
+/**
+ * Follows an authorization URL to a login method's first page: when the method-choice page
+ * ("Velg elektronisk ID") is shown, follows its link to `method`.
+ *
+ * @returns the method page's HTML and the response it came with
+ */
+export async function openLoginMethod(browser: TestBrowser, authorizationUrl: string, base: string, method: string): Promise<{ res: Response; page: string }> {
+  const start = await browser.follow(authorizationUrl, base);
+  if (!start.res || start.res.status !== 200) {
+    throw new Error(`expected a login page, got ${start.res?.status ?? start.redirectedTo?.href}: ${await start.res?.text()}`);
+  }
+  let res = start.res;
+  let page = await res.text();
+  const link = new RegExp(`href="(/idporten/login/[^"/]+/${method})"`).exec(page)?.[1];
+  if (page.includes('data-grunnmur-page="method-choice"')) {
+    if (!link) throw new Error(`the method-choice page does not offer ${method}: ${page.slice(0, 500)}`);
+    const next = await browser.follow(`${base}${link}`, base);
+    if (!next.res || next.res.status !== 200) throw new Error(`expected the ${method} page, got ${next.res?.status ?? next.redirectedTo?.href}`);
+    res = next.res;
+    page = await res.text();
+  }
+  return { res, page };
+}
+
 /** Values of the hidden `csrf` input and the first person radio on a TestID page. */
 export function parseTestIdPage(page: string): { csrf: string; firstPid: string; action: string } {
   const csrf = /name="csrf" value="([^"]+)"/.exec(page)?.[1];
@@ -132,8 +156,8 @@ export function parseTestIdPage(page: string): { csrf: string; firstPid: string;
 }
 
 /**
- * Logs in with TestID from an authorization URL: follows to the TestID page, posts the form,
- * and follows back to the client.
+ * Logs in with TestID from an authorization URL: follows to the TestID page (through the
+ * method-choice page when it is shown), posts the form, and follows back to the client.
  *
  * @param choose the person (default the first listed) and level (default substantial)
  * @returns the callback URL the browser was sent to (with `code`, `state`, `iss`), and the pid
@@ -144,15 +168,54 @@ export async function loginWithTestId(
   base: string,
   choose: { pid?: string; acr?: string } = {},
 ): Promise<{ callback: URL; pid: string }> {
-  const start = await browser.follow(authorizationUrl, base);
-  if (!start.res || start.res.status !== 200) {
-    throw new Error(`expected the TestID page, got ${start.res?.status ?? start.redirectedTo?.href}: ${await start.res?.text()}`);
-  }
-  const page = parseTestIdPage(await start.res.text());
+  const page = parseTestIdPage((await openLoginMethod(browser, authorizationUrl, base, 'testid')).page);
   const pid = choose.pid ?? page.firstPid;
   const done = await browser.follow(`${base}${page.action}`, base, {
     form: { csrf: page.csrf, pid, acr: choose.acr ?? 'idporten-loa-substantial' },
   });
   if (!done.redirectedTo) throw new Error(`expected a redirect to the client, got ${done.res?.status}: ${await done.res?.text()}`);
   return { callback: done.redirectedTo, pid };
+}
+
+/** The hidden `csrf` input and the form action of a MinID page (the first form). */
+export function parseMinidPage(page: string): { csrf: string; action: string } {
+  const csrf = /name="csrf" value="([^"]+)"/.exec(page)?.[1];
+  const action = /<form method="post" action="([^"]+)"/.exec(page)?.[1];
+  if (!csrf || !action) throw new Error(`not a MinID page: ${page.slice(0, 500)}`);
+  return { csrf, action };
+}
+
+/**
+ * The newest MinID one-time code sent by SMS to `mobile`, read from the dev outbox
+ * (`/outbox/api/messages`, test mode).
+ */
+export async function readOneTimeCode(base: string, mobile: string): Promise<string> {
+  const res = await fetch(`${base}/outbox/api/messages?${new URLSearchParams({ to: mobile, channel: 'sms', component: 'idporten', limit: '1' })}`);
+  const { messages } = (await res.json()) as { messages: Array<{ text: string }> };
+  const code = /\b(\d{5})\b/.exec(messages[0]?.text ?? '')?.[1];
+  if (!code) throw new Error(`no one-time code sent to ${mobile}`);
+  return code;
+}
+
+/**
+ * Logs in with MinID from an authorization URL: through the method-choice page to MinID, posts
+ * fødselsnummer and password, then the second factor (the SMS code from the outbox, or
+ * `code()` for an authenticator app), and follows back to the client.
+ *
+ * @returns the callback URL the browser was sent to (with `code`, `state`, `iss`)
+ */
+export async function loginWithMinid(
+  browser: TestBrowser,
+  authorizationUrl: string,
+  base: string,
+  account: { pid: string; password: string; mobile: string; code?: () => string },
+): Promise<{ callback: URL }> {
+  const first = parseMinidPage((await openLoginMethod(browser, authorizationUrl, base, 'minid')).page);
+  const codePage = await browser.follow(`${base}${first.action}`, base, { form: { csrf: first.csrf, pid: account.pid, password: account.password } });
+  if (!codePage.res || codePage.res.status !== 200) throw new Error(`expected the code page, got ${codePage.res?.status}: ${await codePage.res?.text()}`);
+  const page = parseMinidPage(await codePage.res.text());
+  const code = account.code ? account.code() : await readOneTimeCode(base, account.mobile);
+  const done = await browser.follow(`${base}${page.action}`, base, { form: { csrf: page.csrf, code } });
+  if (!done.redirectedTo) throw new Error(`expected a redirect to the client, got ${done.res?.status}: ${await done.res?.text()}`);
+  return { callback: done.redirectedTo };
 }

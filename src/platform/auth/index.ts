@@ -36,3 +36,13 @@ export {
   type RequireScopesOptions,
 } from './require-scopes.ts';
 export { maskinportenIssuer, ownMaskinportenIssuer } from '../config.ts';
+export {
+  CLIENT_KEY_ALGORITHMS,
+  ClientJwksError,
+  MAX_CLIENT_KEYS,
+  checkClientJwks,
+  maxKeyExpiry,
+  type CheckedClientKey,
+  type ClientJwksRule,
+  type JwksInput,
+} from './client-jwks.ts';
