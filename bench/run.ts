@@ -24,18 +24,22 @@ const USAGE = `usage: npm run bench [workload] [-- options]
        npm run bench -- [workload] [options]
 
 workloads:
-${workloads.map((w) => `  ${w.name.padEnd(12)} ${w.description}`).join('\n')}
-  (none)       run every workload
+${workloads.map((w) => `  ${w.name.padEnd(18)} ${w.description}`).join('\n')}
+  (none)             run every workload
 
 options:
   --size smoke|full     smoke: 1 round × 3 s, 1 s warm-up, pipelining 1 only (CI, well under a minute)
                         full (default): 3 rounds × 10 s, 3 s warm-up, plus a pipelined (-p10) variant
   --duration S          measured seconds per round and side
-  --connections C       concurrent keep-alive connections (default 100)
+  --connections C       concurrent keep-alive connections (default 100); for the login
+                        workloads: virtual browsers
   --pipelining P        only this pipelining depth (default: 1, plus 10 in full)
   --rounds N            measured rounds per side
   --warmup S            warm-up seconds per side and variant
   --log-level L         pino level of our server (default info; its stdout goes to /dev/null)
+  --database-url URL    postgres://… for servers with a database (the ours of maskinporten-grant
+                        and idporten-login*): each makes a fresh database there and drops it;
+                        default a SQLite file
   --profile DIR         run the servers with --cpu-prof, profiles written to DIR
   --json FILE           write the JSON here instead of bench/results/<workload>-<timestamp>.json
   -h, --help`;
@@ -64,6 +68,7 @@ try {
       rounds: { type: 'string' },
       warmup: { type: 'string' },
       'log-level': { type: 'string' },
+      'database-url': { type: 'string' },
       profile: { type: 'string' },
       json: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -97,6 +102,8 @@ const variants: Variant[] =
         ];
 const logLevel = values['log-level'] ?? 'info';
 if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) fail(`--log-level: unknown level "${logLevel}"`);
+const databaseUrl = values['database-url'];
+if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) fail(`--database-url must be a postgres:// URL (got "${databaseUrl}")`);
 
 const pinning = pinSelf();
 const tmpDir = mkdtempSync(join(tmpdir(), 'grunnmur-bench-'));
@@ -106,6 +113,7 @@ const settings: RunSettings = {
   rounds: positiveInt('rounds', values.rounds) ?? (smoke ? 1 : 3),
   variants,
   logLevel,
+  ...(databaseUrl ? { databaseUrl } : {}),
   ...(values.profile ? { profileDir: resolve(values.profile) } : {}),
   tmpDir,
   pinning,

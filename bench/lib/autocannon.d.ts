@@ -4,6 +4,27 @@
  * @see node_modules/autocannon/README.md "API"
  */
 declare module 'autocannon' {
+  /** What `setupRequest` receives and returns: the request about to be serialised. */
+  interface AutocannonRequestData {
+    method: string;
+    path: string;
+    headers: Record<string, string>;
+    body?: string | Buffer;
+    [key: string]: unknown;
+  }
+
+  /**
+   * One entry of `requests`. Each connection cycles through the list; `setupRequest` runs each
+   * time the entry is built (once when a connection is created, then before each send).
+   */
+  interface AutocannonRequest {
+    method?: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH' | 'HEAD';
+    path?: string;
+    headers?: Record<string, string>;
+    body?: string | Buffer;
+    setupRequest?: (request: AutocannonRequestData, context: Record<string, unknown>) => AutocannonRequestData;
+  }
+
   /** Options of one run. `duration` is in seconds. */
   interface AutocannonOptions {
     url: string;
@@ -15,6 +36,7 @@ declare module 'autocannon' {
     duration?: number;
     timeout?: number;
     title?: string;
+    requests?: AutocannonRequest[];
   }
 
   /** A histogram summary; latency in milliseconds, requests in requests per second. */
@@ -48,7 +70,13 @@ declare module 'autocannon' {
     statusCodeStats: Record<string, { count: number }>;
   }
 
-  function autocannon(options: AutocannonOptions): Promise<AutocannonResult>;
+  /** The running instance: a promise of the result that can also be stopped early. */
+  interface AutocannonInstance extends PromiseLike<AutocannonResult> {
+    /** Ends the run at its next 1 s sample tick. */
+    stop(): void;
+  }
+
+  function autocannon(options: AutocannonOptions): AutocannonInstance;
   export default autocannon;
-  export type { AutocannonOptions, AutocannonResult, AutocannonHistogram };
+  export type { AutocannonOptions, AutocannonResult, AutocannonHistogram, AutocannonRequest, AutocannonRequestData, AutocannonInstance };
 }

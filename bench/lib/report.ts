@@ -10,7 +10,9 @@ const pct = (n: number | undefined): string => (n === undefined ? '?' : `${Math.
  * errors, non-2xx, server CPU, ratio ours ÷ peer; then the target, notes and failures.
  */
 export function formatTable(result: WorkloadResult): string {
-  const header = ['workload', 'variant', 'server', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'non-2xx', 'server CPU', 'CPU µs/req', 'ours ÷ peer', 'CPU-cost ratio'];
+  // Flow workloads count complete flows (lib/flow-driver.ts): rates, latencies and CPU are per flow.
+  const per = result.unit && result.unit !== 'requests' ? result.unit.replace(/s$/, '') : 'req';
+  const header = ['workload', 'variant', 'server', `${per}/s`, 'p50 ms', 'p99 ms', 'errors', 'non-2xx', 'server CPU', `CPU µs/${per}`, 'ours ÷ peer', 'CPU-cost ratio'];
   const rows: string[][] = [];
   const row = (variant: string, s: SideSummary, ratio: string, costRatio: string): string[] => [
     result.workload,
@@ -45,7 +47,17 @@ export function formatTable(result: WorkloadResult): string {
       `target (${target.variant}): ours ÷ peer ≥ ${target.ratio}×${target.aspiration ? ` (spec aspiration ${target.aspiration}×)` : ''} → measured ${target.measured.toFixed(2)}×: ${target.met ? 'met' : 'NOT met'}`,
     );
   }
-  out.push('CPU-cost ratio = peer ÷ ours server CPU time per request: the req/s ratio two quiet, saturated cores would show');
+  const abs = target.absolute;
+  if (abs) {
+    const cores = (n: number): string => `${n} core${n === 1 ? '' : 's'}`;
+    out.push(
+      abs.cores > abs.serverCores
+        ? `target (${target.variant}): ours ≥ ${num(abs.requestsPerSecond)} ${per}/s on ${cores(abs.cores)} → measured ${num(abs.measured)} ${per}/s on ${cores(abs.serverCores)}; ` +
+            `${cores(abs.cores)} at the measured CPU cost would serve ${abs.projected === undefined ? '?' : num(abs.projected)} ${per}/s: ${abs.met ? 'met' : 'NOT met'}`
+        : `target (${target.variant}): ours ≥ ${num(abs.requestsPerSecond)} ${per}/s → measured ${num(abs.measured)} ${per}/s: ${abs.met ? 'met' : 'NOT met'}`,
+    );
+  }
+  out.push(`CPU-cost ratio = peer ÷ ours server CPU time per ${per === 'req' ? 'request' : per}: the ${per}/s ratio two quiet, saturated cores would show`);
   for (const note of result.notes) out.push(`note: ${note}`);
   for (const failure of result.failures) out.push(`FAILED: ${failure}`);
   return out.join('\n');

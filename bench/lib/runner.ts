@@ -7,13 +7,14 @@
  */
 import autocannon, { type AutocannonResult } from 'autocannon';
 import { mkdirSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { availableParallelism, cpus } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { startServer, type ServerProcess } from './server-process.ts';
 import { CLIENT_CORE, SERVER_CORE, type Pinning } from './pinning.ts';
 import { coreBusyPercent, readCoreTimes } from './cpu-load.ts';
-import type { Side, Workload } from './workload.ts';
+import { driveFlows, flowConcurrency, runOneFlow, type FlowDriver, type FlowLoadResult } from './flow-driver.ts';
+import type { BenchRequest, Side, Workload } from './workload.ts';
 
 /** One load shape: connections × pipelining for `durationS` seconds per round. */
 export interface Variant {
@@ -35,6 +36,8 @@ export interface RunSettings {
   variants: Variant[];
   /** pino level of servers that log. */
   logLevel: string;
+  /** `--database-url`, passed to the servers (see `ServerChildOptions.databaseUrl`). */
+  databaseUrl?: string;
   /** When set, servers run with `--cpu-prof` and write their profiles here. */
   profileDir?: string;
   /** Private scratch directory (databases, server stderr). */
@@ -69,6 +72,13 @@ export interface RoundResult {
    */
   interferencePercent: { serverCore: number; clientCore: number } | undefined;
   durationS: number;
+  /**
+   * Workloads with a request feed: bodies prepared for the round, bodies sent (a request the
+   * round ended before answering still used its body), and seconds spent preparing (unmeasured).
+   */
+  bodies?: { prepared: number; used: number; prepareS: number };
+  /** Flow workloads: HTTP requests per complete flow (all requests ÷ flows, failed flows' too). */
+  httpRequestsPerFlow?: number;
 }
 
 /** The median of a side's rounds (errors and non-2xx are summed). */
@@ -102,6 +112,8 @@ export interface VariantResult extends Variant {
 export interface WorkloadResult {
   workload: string;
   description: string;
+  /** What the rates count: `requests`, or the flow driver's unit (e.g. `flows`) for flow workloads. */
+  unit: string;
   size: RunSettings['size'];
   startedAt: string;
   finishedAt: string;
@@ -113,9 +125,29 @@ export interface WorkloadResult {
     pinning: string;
     autocannon: string;
   };
-  settings: { warmupS: number; rounds: number; logLevel: string; request: string };
+  settings: { warmupS: number; rounds: number; logLevel: string; request: string; database: string };
   variants: VariantResult[];
-  target: { ratio: number; aspiration: number | undefined; variant: string; measured: number; met: boolean };
+  target: {
+    ratio: number;
+    aspiration: number | undefined;
+    variant: string;
+    measured: number;
+    met: boolean;
+    /**
+     * The workload's absolute goal for ours (median requests/s of the primary variant), if it has
+     * one, for `cores` server cores. When the server had fewer (`serverCores`, 1 when pinned), the
+     * goal is judged on `projected` = `cores` × 10⁶ ÷ ours' server CPU µs per request: what that
+     * many saturated cores would serve at the measured cost (the load generator not counted).
+     */
+    absolute?: {
+      requestsPerSecond: number;
+      cores: number;
+      serverCores: number;
+      measured: number;
+      projected: number | undefined;
+      met: boolean;
+    };
+  };
   /** Conditions that make the figures doubtful (e.g. the generator, not the server, saturated). */
   notes: string[];
   /** Why the run failed (errors, non-2xx, a server crash); empty when ok. */
@@ -149,33 +181,85 @@ function autocannonVersion(): string {
   }
 }
 
+/** Where a round that ran out of prepared bodies sends its remaining requests (a 404 on any server). */
+const EXHAUSTED_PATH = '/__bench/out-of-prepared-bodies';
+
+/** A batch of bodies, one per request, consumed in order by {@link load}. */
+interface BodyBatch {
+  bodies: string[];
+  /** How many were handed to autocannon so far. */
+  used: number;
+  /** Requests that found the batch empty (sent to {@link EXHAUSTED_PATH}). */
+  missing: number;
+  prepareS: number;
+}
+
 async function load(
-  workload: Workload,
+  request: BenchRequest,
   server: ServerProcess,
   variant: Variant,
   durationS: number,
   pinned: boolean,
+  batch?: BodyBatch,
+  flow?: { driver: FlowDriver; side: Side },
 ): Promise<{
-  result: AutocannonResult;
+  result: AutocannonResult | FlowLoadResult;
   serverCpuPercent: number | undefined;
   serverCpuSeconds: number | undefined;
   clientCpuPercent: number;
   interferencePercent: RoundResult['interferencePercent'];
 }> {
-  const cores0 = readCoreTimes();
-  const cpu0 = server.cpuSeconds();
-  const client0 = process.cpuUsage();
-  const t0 = performance.now();
-  const result = await autocannon({
-    url: server.origin + workload.request.path,
-    method: workload.request.method,
-    ...(workload.request.headers ? { headers: workload.request.headers } : {}),
-    ...(workload.request.body !== undefined ? { body: workload.request.body } : {}),
+  const common = {
     connections: variant.connections,
     pipelining: variant.pipelining,
     duration: durationS,
     timeout: 10,
-  });
+  };
+  const cores0 = readCoreTimes();
+  const cpu0 = server.cpuSeconds();
+  const client0 = process.cpuUsage();
+  const t0 = performance.now();
+  let result: AutocannonResult | FlowLoadResult;
+  if (flow) {
+    // Complete multi-request flows by virtual browsers (lib/flow-driver.ts); connections = browsers.
+    result = await driveFlows(flow.driver, flow.side, server.origin, server.details, variant.connections, durationS);
+  } else if (batch) {
+    // One body per request, in order. autocannon builds each connection's first request while
+    // it is being constructed, then one per request sent. An empty batch stops the run and
+    // sends the remaining requests to a path that answers 404, so the round fails visibly
+    // instead of replaying a body.
+    let instance: ReturnType<typeof autocannon> | undefined;
+    let stopRequested = false;
+    const template = { method: request.method, path: request.path, ...(request.headers ? { headers: request.headers } : {}) };
+    instance = autocannon({
+      url: server.origin,
+      ...common,
+      requests: [
+        {
+          ...template,
+          setupRequest: (req) => {
+            if (batch.used < batch.bodies.length) return { ...req, body: batch.bodies[batch.used++]! };
+            batch.missing++;
+            if (!stopRequested) {
+              stopRequested = true;
+              instance?.stop();
+            }
+            return { ...req, method: 'GET', path: EXHAUSTED_PATH, body: '' };
+          },
+        },
+      ],
+    });
+    if (stopRequested) instance.stop();
+    result = await instance;
+  } else {
+    result = await autocannon({
+      url: server.origin + request.path,
+      method: request.method,
+      ...(request.headers ? { headers: request.headers } : {}),
+      ...(request.body !== undefined ? { body: request.body } : {}),
+      ...common,
+    });
+  }
   const wallS = (performance.now() - t0) / 1000;
   const cpu1 = server.cpuSeconds();
   const client = process.cpuUsage(client0);
@@ -192,13 +276,15 @@ async function load(
   return { result, serverCpuPercent, serverCpuSeconds, clientCpuPercent, interferencePercent };
 }
 
-function statusCodes(result: AutocannonResult): Record<string, number> {
+function statusCodes(result: AutocannonResult | FlowLoadResult): Record<string, number> {
   return Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, { count }]) => [code, Number(count)]));
 }
 
-function failuresOf(label: string, result: AutocannonResult): string[] {
+function failuresOf(label: string, result: AutocannonResult | FlowLoadResult): string[] {
   const out: string[] = [];
-  if (result.errors > 0) out.push(`${label}: ${result.errors} connection errors (${result.timeouts} timeouts)`);
+  if ('errorSamples' in result) {
+    if (result.errors > 0) out.push(`${label}: ${result.errors} failed flows, e.g. ${result.errorSamples.join(' | ')}`);
+  } else if (result.errors > 0) out.push(`${label}: ${result.errors} connection errors (${result.timeouts} timeouts)`);
   if (result.non2xx > 0) out.push(`${label}: ${result.non2xx} non-2xx responses ${JSON.stringify(statusCodes(result))}`);
   if (result.requests.total === 0) out.push(`${label}: no responses at all`);
   return out;
@@ -235,24 +321,78 @@ export async function runWorkload(workload: Workload, settings: RunSettings): Pr
   const { print } = settings;
   const servers = {} as Record<Side, ServerProcess>;
   const variants: VariantResult[] = [];
+  const { feed } = workload;
+  const requests = {} as Record<Side, BenchRequest>;
+  // A flow has no pipelining: its pipelined variants are skipped.
+  const variantsToRun = workload.flow ? settings.variants.filter((v) => v.pipelining === 1) : settings.variants;
+  const flowOf = (side: Side) => (workload.flow ? { driver: workload.flow, side } : undefined);
+  if (variantsToRun.length === 0) failures.push(`${workload.name} is measured in flows, which have no pipelining: run it without --pipelining, or with --pipelining 1`);
+  const unit = workload.flow?.unit ?? 'requests';
+  const perUnit = workload.flow ? unit.replace(/s$/, '') : 'req';
+  const perSecond = `${perUnit}/s`;
+  /** Highest req/s seen per side and variant in measured rounds, to size the next batch of bodies. */
+  const seen = new Map<string, number>();
+  let ceiling = Number.NaN;
+  const serverCores = settings.pinning.enabled ? 1 : availableParallelism();
+  /**
+   * Bodies for one load: enough for the ceiling (all server cores at 1.25 × the feed's ceiling)
+   * or 1.5 × the highest rate this side reached in an earlier measured round of this variant,
+   * whichever is lower, over the duration plus 1.5 s (autocannon stops at its next 1 s tick
+   * after `duration`), plus every connection's pipeline twice. Warm-ups do not count: a cold
+   * server in a 1 s warm-up can run at a third of its later rate.
+   */
+  const prepareBatch = async (side: Side, variant: Variant, durationS: number): Promise<BodyBatch | undefined> => {
+    if (!feed) return undefined;
+    const bound = 1.25 * ceiling * serverCores;
+    const before = seen.get(`${side} ${variant.name}`);
+    const rate = before === undefined ? bound : Math.min(bound, 1.5 * before);
+    const count = Math.ceil(rate * (durationS + 1.5)) + 2 * variant.connections * variant.pipelining + 100;
+    const t0 = performance.now();
+    const bodies = await feed.prepare(side, count, durationS, servers[side].details);
+    if (bodies.length < count) throw new Error(`${workload.name}: the feed made ${bodies.length} bodies for ${side}, asked for ${count}`);
+    return { bodies, used: 0, missing: 0, prepareS: (performance.now() - t0) / 1000 };
+  };
+  const noteRate = (side: Side, variant: Variant, rps: number): void => {
+    const key = `${side} ${variant.name}`;
+    seen.set(key, Math.max(seen.get(key) ?? 0, rps));
+  };
+  const batchFailures = (label: string, batch: BodyBatch | undefined): string[] =>
+    batch && batch.missing > 0
+      ? [`${label}: ran out of prepared bodies after ${batch.bodies.length} requests (${batch.missing} more were wanted; bodies are never reused, so the round was stopped and its figures are void)`]
+      : [];
   try {
     for (const side of SIDES) {
       const dir = join(settings.tmpDir, `${workload.name}-${side}`);
       mkdirSync(dir, { recursive: true });
       const server = await startServer({
         entry: workload.servers[side].entry,
-        child: { tmpDir: dir, logLevel: settings.logLevel },
+        child: { tmpDir: dir, logLevel: settings.logLevel, ...(settings.databaseUrl ? { databaseUrl: settings.databaseUrl } : {}) },
         pinning: settings.pinning,
         stderrPath: join(dir, 'stderr.log'),
         ...(settings.profileDir ? { nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${settings.profileDir}`, `--cpu-prof-name=${workload.name}-${side}.cpuprofile`] } : {}),
       });
       live.add(server);
       servers[side] = server;
+      requests[side] = feed ? feed.request(side, server.details) : workload.request;
       print(`  ${side}: ${workload.servers[side].label} listening at ${server.origin} (pid ${server.pid})`);
+    }
+    if (feed) {
+      ceiling = await feed.ceilingPerCore();
+      print(`  request feed: ceiling ${fmt(ceiling)} responses/s per server core (measured here); bodies prepared before each load, unmeasured`);
     }
 
     for (const side of SIDES) {
-      const { method, path, headers, body } = workload.request;
+      if (workload.flow) {
+        // One complete flow; its last answer is checked.
+        try {
+          workload.verify(side, await runOneFlow(workload.flow, side, servers[side].origin, servers[side].details));
+        } catch (err) {
+          failures.push(`pre-flight check of ${side} failed: ${(err as Error).message}`);
+        }
+        continue;
+      }
+      const { method, path, headers } = requests[side];
+      const body = feed ? (await feed.prepare(side, 1, 1, servers[side].details))[0] : requests[side].body;
       const response = await fetch(servers[side].origin + path, { method, ...(headers ? { headers } : {}), ...(body !== undefined ? { body } : {}) });
       try {
         workload.verify(side, { status: response.status, headers: response.headers, body: await response.text() });
@@ -262,24 +402,32 @@ export async function runWorkload(workload: Workload, settings: RunSettings): Pr
     }
 
     if (failures.length === 0) {
-      for (const variant of settings.variants) {
-        print(`  ${variant.name}: ${variant.connections} connections, pipelining ${variant.pipelining}, ${settings.rounds} × ${variant.durationS} s per side after ${settings.warmupS} s warm-up`);
+      for (const variant of variantsToRun) {
+        print(
+          workload.flow
+            ? `  ${variant.name}: ${flowConcurrency(workload.flow, variant.connections)} virtual browsers, ${settings.rounds} × ${variant.durationS} s per side after ${settings.warmupS} s warm-up`
+            : `  ${variant.name}: ${variant.connections} connections, pipelining ${variant.pipelining}, ${settings.rounds} × ${variant.durationS} s per side after ${settings.warmupS} s warm-up`,
+        );
         for (const side of SIDES) {
-          const { result } = await load(workload, servers[side], variant, settings.warmupS, settings.pinning.enabled);
-          failures.push(...failuresOf(`${variant.name} warm-up ${side}`, result));
+          const batch = await prepareBatch(side, variant, settings.warmupS);
+          const { result } = await load(requests[side], servers[side], variant, settings.warmupS, settings.pinning.enabled, batch, flowOf(side));
+          failures.push(...batchFailures(`${variant.name} warm-up ${side}`, batch), ...failuresOf(`${variant.name} warm-up ${side}`, result));
         }
         const rounds: RoundResult[] = [];
         for (let round = 1; round <= settings.rounds; round++) {
           const order: readonly Side[] = round % 2 === 1 ? SIDES : [...SIDES].reverse();
           for (const side of order) {
+            const batch = await prepareBatch(side, variant, variant.durationS);
             const { result, serverCpuPercent, serverCpuSeconds, clientCpuPercent, interferencePercent } = await load(
-              workload,
+              requests[side],
               servers[side],
               variant,
               variant.durationS,
               settings.pinning.enabled,
+              batch,
+              flowOf(side),
             );
-            failures.push(...failuresOf(`${variant.name} round ${round} ${side}`, result));
+            failures.push(...batchFailures(`${variant.name} round ${round} ${side}`, batch), ...failuresOf(`${variant.name} round ${round} ${side}`, result));
             const r: RoundResult = {
               side,
               round,
@@ -298,13 +446,18 @@ export async function runWorkload(workload: Workload, settings: RunSettings): Pr
               clientCpuPercent,
               interferencePercent,
               durationS: result.duration,
+              ...(batch ? { bodies: { prepared: batch.bodies.length, used: batch.used, prepareS: batch.prepareS } } : {}),
+              ...('httpRequests' in result && result.requests.total > 0 ? { httpRequestsPerFlow: result.httpRequests / (result.requests.total + result.errors) } : {}),
             };
+            if (batch) noteRate(side, variant, r.requestsPerSecond);
             rounds.push(r);
             print(
-              `    round ${round} ${side.padEnd(4)} ${fmt(r.requestsPerSecond).padStart(7)} req/s  p50 ${r.latencyP50Ms} ms  p99 ${r.latencyP99Ms} ms` +
+              `    round ${round} ${side.padEnd(4)} ${fmt(r.requestsPerSecond).padStart(7)} ${perSecond}  p50 ${r.latencyP50Ms} ms  p99 ${r.latencyP99Ms} ms` +
                 `  server CPU ${serverCpuPercent === undefined ? '?' : Math.round(serverCpuPercent)} %` +
-                `${r.serverCpuUsPerRequest === undefined ? '' : ` = ${r.serverCpuUsPerRequest.toFixed(1)} µs/req`}  client CPU ${Math.round(clientCpuPercent)} %` +
-                (interferencePercent ? `  other load core0 ${Math.round(interferencePercent.serverCore)} % core1 ${Math.round(interferencePercent.clientCore)} %` : ''),
+                `${r.serverCpuUsPerRequest === undefined ? '' : ` = ${r.serverCpuUsPerRequest.toFixed(1)} µs/${perUnit}`}  client CPU ${Math.round(clientCpuPercent)} %` +
+                (r.httpRequestsPerFlow === undefined ? '' : `  ${r.httpRequestsPerFlow.toFixed(1)} HTTP requests/flow`) +
+                (interferencePercent ? `  other load core0 ${Math.round(interferencePercent.serverCore)} % core1 ${Math.round(interferencePercent.clientCore)} %` : '') +
+                (r.bodies ? `  bodies ${fmt(r.bodies.used)}/${fmt(r.bodies.prepared)} (prepared in ${r.bodies.prepareS.toFixed(1)} s)` : ''),
             );
           }
         }
@@ -348,9 +501,15 @@ export async function runWorkload(workload: Workload, settings: RunSettings): Pr
 
   const primary = variants[0];
   const measured = primary?.ratio ?? Number.NaN;
+  const absoluteGoal = workload.target.requestsPerSecond;
+  const absoluteMeasured = primary?.ours.requestsPerSecond ?? Number.NaN;
+  const goalCores = workload.target.cores ?? serverCores;
+  const usPerRequest = primary?.ours.serverCpuUsPerRequest;
+  const projected = goalCores > serverCores && usPerRequest ? (goalCores * 1e6) / usPerRequest : undefined;
   return {
     workload: workload.name,
     description: workload.description,
+    unit,
     size: settings.size,
     startedAt,
     finishedAt: new Date().toISOString(),
@@ -366,7 +525,10 @@ export async function runWorkload(workload: Workload, settings: RunSettings): Pr
       warmupS: settings.warmupS,
       rounds: settings.rounds,
       logLevel: settings.logLevel,
-      request: `${workload.request.method} ${workload.request.path}`,
+      database: settings.databaseUrl ? settings.databaseUrl.replace(/\/\/[^@/]*@/, '//') : 'sqlite (a fresh file)',
+      request: feed
+        ? SIDES.map((side) => (requests[side] ? `${side}: ${requests[side].method} ${requests[side].path}` : `${side}: ?`)).join('; ') + ' (a fresh body per request)'
+        : `${workload.request.method} ${workload.request.path}`,
     },
     variants,
     target: {
@@ -375,9 +537,21 @@ export async function runWorkload(workload: Workload, settings: RunSettings): Pr
       variant: primary?.name ?? '',
       measured,
       met: measured >= workload.target.ratio,
+      ...(absoluteGoal !== undefined
+        ? {
+            absolute: {
+              requestsPerSecond: absoluteGoal,
+              cores: goalCores,
+              serverCores,
+              measured: absoluteMeasured,
+              projected,
+              met: (goalCores > serverCores ? (projected ?? Number.NaN) : absoluteMeasured) >= absoluteGoal,
+            },
+          }
+        : {}),
     },
     notes,
     failures,
-    ok: failures.length === 0 && variants.length === settings.variants.length,
+    ok: failures.length === 0 && variants.length === variantsToRun.length,
   };
 }

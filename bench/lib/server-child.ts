@@ -12,12 +12,19 @@ export interface ServerChildOptions {
   tmpDir: string;
   /** pino level for servers that log (`info` by default, like production). */
   logLevel: string;
+  /**
+   * `--database-url`: a PostgreSQL server for servers that use a database (each makes its own
+   * fresh database there and drops it on exit); absent = a SQLite file in `tmpDir`.
+   */
+  databaseUrl?: string;
 }
 
 /** The message a server child sends when it accepts connections. */
 export interface ListeningMessage {
   type: 'listening';
   port: number;
+  /** What the workload's request feed needs to know about this server (client id, keys, …); JSON. */
+  details?: unknown;
 }
 
 /**
@@ -34,8 +41,9 @@ export function readChildOptions(): ServerChildOptions {
 /**
  * Tells the harness the server is listening on `port` (on 127.0.0.1), and runs `close` once
  * on SIGTERM/SIGINT or when the IPC channel closes, then exits (0, or 1 when close fails).
+ * `details` (JSON-serialisable) reach the workload's request feed (`RequestFeed` in workload.ts).
  */
-export function announceListening(port: number, close: () => Promise<void>): void {
+export function announceListening(port: number, close: () => Promise<void>, details?: unknown): void {
   let stopping = false;
   const stop = (): void => {
     if (stopping) return;
@@ -51,7 +59,7 @@ export function announceListening(port: number, close: () => Promise<void>): voi
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
   process.once('disconnect', stop);
-  const message: ListeningMessage = { type: 'listening', port };
+  const message: ListeningMessage = { type: 'listening', port, ...(details !== undefined ? { details } : {}) };
   process.send?.(message);
 }
 

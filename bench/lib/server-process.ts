@@ -29,6 +29,8 @@ export interface ServerProcess {
   /** `http://127.0.0.1:<port>` */
   origin: string;
   pid: number;
+  /** What the child passed to `announceListening` as `details` (undefined when nothing). */
+  details: unknown;
   /** CPU seconds (user + system, all threads) used so far, from /proc; undefined off Linux. */
   cpuSeconds(): number | undefined;
   /** SIGTERM, then SIGKILL after 10 s. Resolves when the process has exited. */
@@ -77,6 +79,7 @@ export async function startServer(options: StartServerOptions): Promise<ServerPr
       return '';
     }
   };
+  let details: unknown;
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
@@ -85,6 +88,7 @@ export async function startServer(options: StartServerOptions): Promise<ServerPr
     child.on('message', (message: ListeningMessage) => {
       if (message?.type !== 'listening') return;
       clearTimeout(timer);
+      details = message.details;
       resolve(message.port);
     });
     child.once('error', (e) => {
@@ -100,6 +104,7 @@ export async function startServer(options: StartServerOptions): Promise<ServerPr
   return {
     origin: `http://127.0.0.1:${port}`,
     pid,
+    details,
     cpuSeconds() {
       try {
         // Fields after the parenthesised command name; utime and stime are fields 14 and 15.

@@ -6,6 +6,8 @@
  * @see /work/shared/specs/performance-anchors.md §4–§5 (method and targets)
  */
 
+import type { FlowDriver } from './flow-driver.ts';
+
 /** Which of the two servers. */
 export type Side = 'ours' | 'peer';
 
@@ -26,6 +28,33 @@ export interface BenchRequest {
   body?: string;
 }
 
+/**
+ * A workload whose every request needs a body of its own (e.g. a freshly signed JWT with a
+ * unique `jti`). Before each warm-up and each measured round (unmeasured) the harness asks for a
+ * batch of bodies sized to outlast the round, and autocannon sends one per request, in order.
+ * A round that uses up its batch stops and fails: bodies are never reused.
+ */
+export interface RequestFeed {
+  /**
+   * The request template of `side` (method, path, headers; the body comes from
+   * {@link RequestFeed.prepare}). `details` is what that server passed to `announceListening`.
+   */
+  request(side: Side, details: unknown): Omit<BenchRequest, 'body'>;
+  /**
+   * An upper bound of the responses per second one server core can give (e.g. the RS256
+   * signing rate, when every response needs a signature), measured once in this process.
+   * Batches are sized from it until a side's real rate is known.
+   */
+  ceilingPerCore(): Promise<number>;
+  /**
+   * `count` distinct bodies for a load of `durationS` seconds on `side` that starts as soon as
+   * the promise resolves. `details` as in {@link RequestFeed.request}.
+   *
+   * @throws Error when the bodies cannot be made (fails the run)
+   */
+  prepare(side: Side, count: number, durationS: number, details: unknown): Promise<string[]>;
+}
+
 /** One response as seen by the pre-flight check. */
 export interface PreflightResponse {
   status: number;
@@ -40,7 +69,17 @@ export interface Workload {
   /** One line: what is measured. */
   description: string;
   servers: Record<Side, ServerSpec>;
+  /** The request repeated unchanged (ignored when {@link Workload.feed} is set, except in the report). */
   request: BenchRequest;
+  /** Per-side requests with a fresh body each; replaces {@link Workload.request} when set. */
+  feed?: RequestFeed;
+  /**
+   * A workload measured in complete multi-request flows (a login with cookies), driven by
+   * `lib/flow-driver.ts` instead of autocannon: `connections` is then the number of virtual
+   * browsers, pipelined variants are skipped, the rates are flows/s and the latencies per flow,
+   * and `verify` checks the last answer of one flow per side.
+   */
+  flow?: FlowDriver;
   /**
    * Checks one response from a server before any load is sent, so that a benchmark of error
    * pages or of a half-wired stack cannot pass.
@@ -48,6 +87,10 @@ export interface Workload {
    * @throws Error describing what is wrong with the response
    */
   verify(side: Side, response: PreflightResponse): void;
-  /** Ours ÷ peer requests/s (pipelining 1) that the workload must reach; `aspiration` is the spec's goal. */
-  target: { ratio: number; aspiration?: number };
+  /**
+   * Ours ÷ peer requests/s (pipelining 1) that the workload must reach; `aspiration` is the
+   * spec's goal; `requestsPerSecond` an absolute goal for ours (median, pipelining 1), if any,
+   * stated for `cores` server cores (default: the cores the server gets in the run, 1 pinned).
+   */
+  target: { ratio: number; aspiration?: number; requestsPerSecond?: number; cores?: number };
 }
