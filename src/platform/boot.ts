@@ -36,7 +36,7 @@ export function allMigrations(components: readonly Component[]): ComponentMigrat
 
 /** A platform with its lifecycle. */
 export interface RunningPlatform extends Platform {
-  /** Stops the job worker and closes the database. Idempotent. */
+  /** Stops the job worker, writes buffered usage counts and closes the database. Idempotent. */
   close(): Promise<void>;
 }
 
@@ -81,7 +81,7 @@ export async function createPlatform(options: CreatePlatformOptions): Promise<Ru
       log: log.child({ module: 'keys' }),
     });
     const pki = new TestPki(db, { log: log.child({ module: 'pki' }), publicUrl: config.PUBLIC_URL });
-    const stats = new Stats(db);
+    const stats = new Stats(db, { log: log.child({ module: 'stats' }) });
     await pki.ensure();
     outbox.registerHandlers();
     await registerKeyRotation(jobs, keys);
@@ -101,6 +101,8 @@ export async function createPlatform(options: CreatePlatformOptions): Promise<Ru
         if (closed) return;
         closed = true;
         await jobs.stop();
+        // Buffered usage counts (Stats.incrementBuffered) are written before the database closes.
+        await stats.close().catch((err: unknown) => log.warn({ err }, 'usage statistics: buffered counts lost at close'));
         await db.close();
       },
     };

@@ -90,6 +90,11 @@ export const configSchema = z.object({
     .describe(
       'Longest exp - iat of a JWT grant at /maskinporten/token, in seconds (Digdir documents 120; integrators report the real service accepts 180)',
     ),
+  MASKINPORTEN_REGISTRY_CACHE_TTL_MS: int(0, 120_000)
+    .default(2000)
+    .describe(
+      "How long Maskinporten's token endpoint reuses what it read of the registry (client, key, scopes, access grants, delegations), in milliseconds; changes made in another process reach this one's grants within this time (0 = read on every grant)",
+    ),
   SMTP_URL: z
     .string()
     .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')

@@ -4,15 +4,15 @@
  * and the component's `onStart`, which registers the issuer and makes its first signing key), on
  * a fresh SQLite file (or, with `--database-url postgres://…`, a fresh PostgreSQL database made
  * for the run and dropped after it), jobs off, log level as the harness says (`info`: the
- * request log line and "maskinporten token issued" per token), rate limiter on with a limit
- * that never triggers.
+ * access-log line per token), rate limiter on with a limit that never triggers.
  *
  * Registered through the component's domain functions, as the self-service API would: a scope
  * `grunnmurbench:tokens` owned by one organisation (974760673), an access grant for a second
  * organisation (889640782), and that organisation's client with the scope and one RSA-2048 key
- * (RS256, `kid`). Every token therefore runs the whole grant: the assertion's checks, three
- * reads (client, key, scopes), the signature, the consumer's access grant (a fourth read), the
- * RS256 token, and the replay row plus the usage counter written in one transaction.
+ * (RS256, `kid`). Every token therefore runs the whole grant: the assertion's checks, the
+ * registry reads (client, key, scopes, the consumer's access grant; from the grant's registry
+ * cache, read again every 2 s), the signature, the RS256 token, the replay row (one durable
+ * insert) and the usage count (buffered by the process, written once a second).
  *
  * Reports `{ clientId, kid, privateJwk, audience, scope, tokenPath }` to the harness (see
  * signing.ts, feed.ts); the client key pair is made here and exists only for this run.

@@ -9,6 +9,11 @@
  * Digdir's `idporten` client: signed with that issuer's current key, consumer Digdir
  * (991825827). With `MASKINPORTEN_ISSUER` pointing elsewhere the registers do not accept it,
  * and lookups fail with `IDPORTEN_REGISTER_UNAVAILABLE`.
+ *
+ * The TestID page's list of synthetic persons is kept {@link TEST_PERSONS_TTL_MS} per process
+ * instead of being fetched on every page view, and a pid that was in a list fetched within that
+ * time counts as existing without a second lookup ({@link PersonDirectory.listedTestPerson}).
+ * Any other pid is asked for every time ({@link PersonDirectory.exists}).
  */
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
@@ -54,6 +59,9 @@ function registerTokenSource(platform: Platform): () => Promise<string> {
   };
 }
 
+/** How long the list of test persons is reused, in milliseconds. */
+export const TEST_PERSONS_TTL_MS = 60_000;
+
 /** Persons for the login pages. */
 export interface PersonDirectory {
   /**
@@ -62,8 +70,23 @@ export interface PersonDirectory {
    * @throws AppError `IDPORTEN_REGISTER_UNAVAILABLE` (503) when the register cannot answer
    */
   exists(pid: string): Promise<boolean>;
-  /** The first `size` synthetic persons (test mode). */
+  /**
+   * The first `size` synthetic persons (test mode), as fetched within the last
+   * {@link TEST_PERSONS_TTL_MS}; an empty list (not kept) when the register cannot answer.
+   */
   testPersons(size: number): Promise<Testperson[]>;
+  /**
+   * Whether `pid` was in a list of test persons fetched within the last
+   * {@link TEST_PERSONS_TTL_MS}: it existed then, so it needs no second lookup. False says
+   * nothing (ask {@link PersonDirectory.exists}).
+   */
+  listedTestPerson(pid: string): boolean;
+}
+
+/** Options of {@link personDirectory}. */
+export interface PersonDirectoryOptions {
+  /** The clock, epoch ms (default `Date.now`); tests move it instead of waiting. */
+  now?: () => number;
 }
 
 /** A `fetch` that answers through `app.inject` (same process, no socket). */
@@ -80,7 +103,14 @@ function injectFetch(app: FastifyInstance): typeof fetch {
 }
 
 /** The directory for this process. */
-export function personDirectory(app: FastifyInstance, platform: Platform): PersonDirectory {
+export function personDirectory(app: FastifyInstance, platform: Platform, options: PersonDirectoryOptions = {}): PersonDirectory {
+  const now = options.now ?? Date.now;
+  /** Lists by size, with the epoch ms until which they are fresh, and the pids they hold. */
+  const lists = new Map<number, { persons: Testperson[]; pids: Set<string>; until: number }>();
+  const fresh = (size: number) => {
+    const entry = lists.get(size);
+    return entry !== undefined && entry.until > now() ? entry : undefined;
+  };
   const local = platform.components.some((c) => c.name === 'registers');
   const client: RegistersClient = local ? createRegistersClient('', injectFetch(app)) : createRegistersClient(platform.config.PUBLIC_URL, fetch);
   const token = registerTokenSource(platform);
@@ -95,12 +125,20 @@ export function personDirectory(app: FastifyInstance, platform: Platform): Perso
       }
     },
     async testPersons(size) {
+      const cached = fresh(size);
+      if (cached) return cached.persons;
       try {
-        return (await client.listTestpersoner(0, size)).personer;
+        const persons = (await client.listTestpersoner(0, size)).personer;
+        lists.set(size, { persons, pids: new Set(persons.map((p) => p.foedselsEllerDNummer)), until: now() + TEST_PERSONS_TTL_MS });
+        return persons;
       } catch (err) {
         platform.log.warn({ err }, 'idporten: could not list test persons');
         return [];
       }
+    },
+    listedTestPerson(pid) {
+      for (const size of lists.keys()) if (fresh(size)?.pids.has(pid)) return true;
+      return false;
     },
   };
 }

@@ -85,7 +85,8 @@ export const testIdMethod: LoginMethod = {
 
 /**
  * Checks the posted TestID form: a valid, existing person (the typed number wins over the
- * list) and a level the client accepts.
+ * list; a number from the list fetched within `TEST_PERSONS_TTL_MS` is not looked up
+ * again) and a level the client accepts.
  */
 async function checkTestIdForm(
   body: Record<string, unknown>,
@@ -97,7 +98,8 @@ async function checkTestIdForm(
   const pid = typed !== '' ? typed : typeof body.pid === 'string' ? body.pid : '';
   if (pid === '') errors.push({ field: 'pid', message: t(texts.noPerson, login.lang) });
   else if (!validateFodselsnummer(pid).valid) errors.push({ field: 'pid', message: t(texts.invalidPid, login.lang) });
-  else if (!(await directory.exists(pid))) errors.push({ field: 'pid', message: t(texts.unknownPid, login.lang) });
+  // A pid from the list shown within its TTL existed then; any other pid is looked up.
+  else if (!directory.listedTestPerson(pid) && !(await directory.exists(pid))) errors.push({ field: 'pid', message: t(texts.unknownPid, login.lang) });
 
   const acr = body.acr as Acr;
   if (!ACR_VALUES.includes(acr) || (login.requiredAcr !== undefined && acrRank(acr) < acrRank(login.requiredAcr))) {

@@ -84,13 +84,60 @@ function kidsOf(client: IdportenClient): string[] {
 }
 
 /**
- * The client with this id, active or not, or undefined. Read from the database on every call,
- * so a change is in force for the next request (oidc-provider keeps no client cache beyond the
- * identical-metadata instance cache).
+ * The client with this id, active or not, or undefined. Read from the database on every call;
+ * the provider uses {@link findIdportenClientCached}.
  */
 export async function findIdportenClient(db: Database, clientId: string): Promise<IdportenClient | undefined> {
   const row = await idportenDb(db).selectFrom('idporten_clients').selectAll().where('client_id', '=', clientId).executeTakeFirst();
   return row === undefined ? undefined : idportenClientFromRow(row);
+}
+
+/** How long {@link findIdportenClientCached} reuses a client read, in milliseconds. */
+export const CLIENT_CACHE_TTL_MS = 1000;
+
+/** Most clients (or unknown ids) one database's cache holds; past it the cache starts over. */
+const CLIENT_CACHE_MAX_ENTRIES = 1000;
+
+/** Per database: client reads by id with the epoch ms until which they hold, and a write generation. */
+const clientCaches = new WeakMap<Database, { entries: Map<string, { client: IdportenClient | undefined; until: number }>; generation: number }>();
+
+function clientCache(db: Database) {
+  let cache = clientCaches.get(db);
+  if (cache === undefined) {
+    cache = { entries: new Map(), generation: 0 };
+    clientCaches.set(db, cache);
+  }
+  return cache;
+}
+
+/** Forgets this process's cached reads of a client (after a write, and when one starts). */
+function forgetClient(db: Database, clientId: string): void {
+  const cache = clientCache(db);
+  cache.generation++;
+  cache.entries.delete(clientId);
+}
+
+/**
+ * As {@link findIdportenClient}, for the provider's client lookups (several per login): a read
+ * is reused for up to {@link CLIENT_CACHE_TTL_MS} in this process. A write through
+ * {@link insertIdportenClient} or {@link updateIdportenClient} (so through the admin API, the
+ * CLI and `createIdportenClient`) in this process forgets the client at once, and a read that
+ * overlapped a write is not kept; another process's write shows here within the TTL. Unknown
+ * ids are kept too (an insert forgets them). The answer is shared: do not change it.
+ *
+ * @param now epoch ms (default `Date.now()`)
+ */
+export async function findIdportenClientCached(db: Database, clientId: string, now: number = Date.now()): Promise<IdportenClient | undefined> {
+  const cache = clientCache(db);
+  const hit = cache.entries.get(clientId);
+  if (hit !== undefined && hit.until > now) return hit.client;
+  const generation = cache.generation;
+  const client = await findIdportenClient(db, clientId);
+  if (cache.generation === generation) {
+    if (cache.entries.size >= CLIENT_CACHE_MAX_ENTRIES) cache.entries.clear();
+    cache.entries.set(clientId, { client, until: now + CLIENT_CACHE_TTL_MS });
+  }
+  return client;
 }
 
 /**
@@ -141,6 +188,15 @@ async function writeKids(trx: IdportenDb, clientId: string, kids: readonly strin
  *   written; see {@link isUniqueViolation})
  */
 export async function insertIdportenClient(db: Database, client: IdportenClient): Promise<boolean> {
+  forgetClient(db, client.client_id);
+  try {
+    return await insertClientRows(db, client);
+  } finally {
+    forgetClient(db, client.client_id);
+  }
+}
+
+async function insertClientRows(db: Database, client: IdportenClient): Promise<boolean> {
   return idportenDb(db)
     .transaction()
     .execute(async (trx) => {
@@ -164,6 +220,15 @@ export async function insertIdportenClient(db: Database, client: IdportenClient)
  *   written)
  */
 export async function updateIdportenClient(db: Database, client: IdportenClient): Promise<boolean> {
+  forgetClient(db, client.client_id);
+  try {
+    return await updateClientRows(db, client);
+  } finally {
+    forgetClient(db, client.client_id);
+  }
+}
+
+async function updateClientRows(db: Database, client: IdportenClient): Promise<boolean> {
   const { client_id: clientId, created: _created, ...fields } = rowFromIdportenClient(client);
   return idportenDb(db)
     .transaction()

@@ -2,7 +2,8 @@
  * The oidc-provider adapter on the platform database: every artefact oidc-provider keeps
  * (sessions, interactions, authorization codes, grants, refresh tokens, PAR objects, replay
  * records…) is one row of `idporten_oidc_payloads`, so a login begun on one process finishes on
- * any other. Clients come from `idporten_clients` (read-only here).
+ * any other. Clients come from `idporten_clients` (read-only here, reused for up to 1 s: see
+ * `findIdportenClientCached`).
  *
  * Single use is enforced by the database: {@link OidcDbAdapter.consume} marks a row used only
  * if it was unused, and when two requests race to redeem one code, the loser gets
@@ -12,7 +13,7 @@
  */
 import { errors } from 'oidc-provider';
 import type { Database } from '../../platform/db/database.ts';
-import { findIdportenClient } from './clients-store.ts';
+import { findIdportenClientCached } from './clients-store.ts';
 import { idportenDb, type IdportenDb } from './tables.ts';
 import type { IdportenClient } from '../domain/types.ts';
 
@@ -83,7 +84,7 @@ export class OidcDbAdapter {
   /** The artefact (with `consumed` in epoch seconds when used), or undefined when absent or expired. */
   async find(id: string): Promise<Record<string, unknown> | undefined> {
     if (this.#model === 'Client') {
-      const client = await findIdportenClient(this.#database, id);
+      const client = await findIdportenClientCached(this.#database, id);
       return client === undefined ? undefined : this.#toMetadata(client);
     }
     const row = await this.#db

@@ -25,6 +25,7 @@ import type { Actor } from './actor.ts';
 import { activeClientRow, visibleClientRow } from './clients.ts';
 import type { NowOption } from './scopes.ts';
 import type { ClientJwks, ClientKey } from './types.ts';
+import { registryChanged } from './grant/registry-cache.ts';
 
 // The key rules are the kernel's (shared with ID-porten's client registry).
 export { MAX_CLIENT_KEYS, CLIENT_KEY_ALGORITHMS, maxKeyExpiry, type JwksInput } from '../../platform/auth/index.ts';
@@ -56,6 +57,7 @@ export async function setClientKeys(db: Database, clientId: string, jwks: JwksIn
     if (isUniqueViolation(err)) throw kidInUse(rows.map((r) => r.kid));
     throw err;
   }
+  registryChanged();
   return toJwks(await listClientKeys(k, clientId));
 }
 

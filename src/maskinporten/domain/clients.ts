@@ -30,6 +30,7 @@ import { checkOrgno, type Actor } from './actor.ts';
 import { MAX_ACCESS_TOKEN_LIFETIME_S } from './grant/issue-access-token.ts';
 import type { NowOption } from './scopes.ts';
 import type { Client } from './types.ts';
+import { registryChanged } from './grant/registry-cache.ts';
 
 /** The grant type of every Maskinporten client, and Digdir's short alias for it. */
 export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
@@ -135,6 +136,7 @@ export async function createClient(db: Database, input: ClientInput, actor: Acto
     last_updated: now,
   };
   await insertClientRow(k, row);
+  registryChanged();
   return clientFromRow(row);
 }
 
@@ -193,6 +195,7 @@ export async function updateClient(db: Database, clientId: string, input: Client
     last_updated: now,
   };
   await updateClientRow(k, clientId, set);
+  registryChanged();
   return clientFromRow({ ...current, ...set });
 }
 
@@ -212,6 +215,7 @@ export async function deleteClient(db: Database, clientId: string, actor: Actor,
       await deleteClientKeys(trx, clientId);
       await updateClientRow(trx, clientId, { active: 0, last_updated: now });
     });
+  registryChanged();
   return clientFromRow({ ...current, active: 0, last_updated: now });
 }
 

@@ -22,6 +22,7 @@ import { findScopeRow, hasScopeAccess } from '../store/scopes-store.ts';
 import { checkOrgno, type Actor } from './actor.ts';
 import type { NowOption } from './scopes.ts';
 import type { Delegation } from './types.ts';
+import { registryChanged } from './grant/registry-cache.ts';
 
 /** Which delegation: the scope and the supplier (the customer is the actor). */
 export interface DelegationKey {
@@ -66,6 +67,7 @@ export async function delegateScope(db: Database, key: DelegationKey, actor: Act
     delegation_source: scope.delegation_source,
     created: options.now ?? Date.now(),
   });
+  registryChanged();
   const delegation = await findDelegation(k, q);
   if (!delegation) throw new Error('delegation vanished after upsert');
   return delegation;
@@ -86,6 +88,7 @@ export async function revokeDelegation(db: Database, key: DelegationKey, actor: 
   if (!delegation || !(await deleteDelegation(k, q))) {
     throw maskinportenError('MASKINPORTEN_DELEGATION_NOT_FOUND', `No delegation of ${key.scope} to ${key.supplierOrgno}`);
   }
+  registryChanged();
   return delegation;
 }
 

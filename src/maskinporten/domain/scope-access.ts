@@ -23,6 +23,7 @@ import {
 import { checkOrgno, type Actor } from './actor.ts';
 import { getOwnedScope, type NowOption } from './scopes.ts';
 import type { ScopeAccess } from './types.ts';
+import { registryChanged } from './grant/registry-cache.ts';
 
 /** Which grant: the scope and the consumer organisation. */
 export interface ScopeAccessKey {
@@ -43,6 +44,7 @@ export async function grantScopeAccess(db: Database, key: ScopeAccessKey, actor:
   if (!scope.active) throw maskinportenError('MASKINPORTEN_SCOPE_INACTIVE', `The scope ${key.scope} is deactivated; reactivate it before granting access`);
   const k = maskinportenDb(db);
   await upsertScopeAccess(k, key.scope, key.consumerOrgno, options.now ?? Date.now());
+  registryChanged();
   const access = await findScopeAccess(k, key.scope, key.consumerOrgno);
   if (!access) throw new Error('access grant vanished after upsert');
   return access;
@@ -64,6 +66,7 @@ export async function revokeScopeAccess(db: Database, key: ScopeAccessKey, actor
   if (!access || !(await deleteScopeAccess(k, key.scope, key.consumerOrgno))) {
     throw maskinportenError('MASKINPORTEN_ACCESS_NOT_FOUND', `${key.consumerOrgno} has no access to ${key.scope}`);
   }
+  registryChanged();
   return access;
 }
 

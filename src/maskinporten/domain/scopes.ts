@@ -33,6 +33,7 @@ import type { ScopeRow } from '../store/tables.ts';
 import type { Actor } from './actor.ts';
 import { checkScopeParts, type ScopeName } from './scope-name.ts';
 import type { Scope, ScopePrefix } from './types.ts';
+import { registryChanged } from './grant/registry-cache.ts';
 
 /** Integration types a scope may be limited to (`allowed_integration_types`). */
 export const INTEGRATION_TYPES = ['maskinporten', 'idporten', 'api_klient', 'krr', 'eformidling', 'ansattporten'] as const;
@@ -102,7 +103,7 @@ export async function createScope(db: Database, input: ScopeInput, actor: Actor,
   checkNameAndOwner(parts, input, actor);
   const now = options.now ?? Date.now();
   const row = scopeRow(parts, actor.orgno, input, input.active ?? true, now);
-  return maskinportenDb(db)
+  const created = await maskinportenDb(db)
     .transaction()
     .execute(async (trx) => {
       const owner = await claimPrefix(trx, parts.prefix, actor.orgno, now);
@@ -120,6 +121,8 @@ export async function createScope(db: Database, input: ScopeInput, actor: Actor,
       }
       return scopeFromRow(row);
     });
+  registryChanged();
+  return created;
 }
 
 /**
@@ -156,6 +159,7 @@ export async function updateScope(db: Database, name: string, input: ScopeUpdate
   const next = scopeRow(parts, current.owner_orgno, input, active, now);
   const { name: _n, prefix: _p, subscope: _s, owner_orgno: _o, created: _c, ...set } = next;
   await updateScopeRow(maskinportenDb(db), name, set);
+  registryChanged();
   return scopeFromRow({ ...next, created: current.created });
 }
 
@@ -171,6 +175,7 @@ export async function deactivateScope(db: Database, name: string, actor: Actor, 
   if (Number(current.active) === 0) return scopeFromRow(current);
   const now = options.now ?? Date.now();
   await updateScopeRow(maskinportenDb(db), name, { active: 0, last_updated: now });
+  registryChanged();
   return scopeFromRow({ ...current, active: 0, last_updated: now });
 }
 
@@ -254,7 +259,7 @@ export async function ensureScope(db: Database, definition: ScopeDefinition, opt
     parts = checkScopeParts(colon < 0 ? '' : definition.name.slice(0, colon), definition.name.slice(colon + 1));
   }
   const row = scopeRow(parts, definition.owner_orgno, definition, definition.active ?? true, now);
-  return maskinportenDb(db)
+  const created = await maskinportenDb(db)
     .transaction()
     .execute(async (trx) => {
       if (parts.prefix !== '') {
@@ -265,6 +270,8 @@ export async function ensureScope(db: Database, definition: ScopeDefinition, opt
       }
       return insertScopeRow(trx, row);
     });
+  if (created) registryChanged();
+  return created;
 }
 
 /** The owner of a prefix, or undefined when unassigned. */

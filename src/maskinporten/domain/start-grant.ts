@@ -7,6 +7,7 @@ import type { Platform } from '../../platform/platform.ts';
 import { purgeUsedJtis } from '../store/replay-store.ts';
 import type { MaskinportenDb } from '../store/tables.ts';
 import { ClientKeyCache } from './grant/client-key-cache.ts';
+import { CachedGrantRegistry } from './grant/registry-cache.ts';
 import type { GrantDeps } from './grant/grant-context.ts';
 import { MAX_ACCESS_TOKEN_LIFETIME_S } from './grant/issue-access-token.ts';
 import { maskinportenIssuer } from './issuer.ts';
@@ -40,8 +41,10 @@ export async function startGrant(platform: Platform): Promise<void> {
  * @param overrides e.g. a fixed clock in tests
  */
 export function grantDeps(platform: Platform, overrides: Partial<GrantDeps> = {}): GrantDeps {
+  const db = platform.db.kysely as MaskinportenDb;
   return {
-    db: platform.db.kysely as MaskinportenDb,
+    db,
+    registry: new CachedGrantRegistry(db, { ttlMs: platform.config.MASKINPORTEN_REGISTRY_CACHE_TTL_MS }),
     pki: platform.pki,
     keys: platform.keys,
     stats: platform.stats,

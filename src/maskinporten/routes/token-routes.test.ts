@@ -4,12 +4,17 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import pino from 'pino';
 import { createTestPlatform, type TestPlatform } from '../../../test/helpers/platform.ts';
-import { testEngines } from '../../platform/db/testing.ts';
+import { buildServer, createPlatform } from '../../platform/boot.ts';
+import { loadConfig } from '../../platform/config.ts';
+import { createTestDatabase, testEngines } from '../../platform/db/testing.ts';
 import { maskinportenComponent } from '../index.ts';
+import { JWT_BEARER_GRANT_TYPE } from '../domain/grant/check-form-params.ts';
 import { JTI_PURGE_QUEUE } from '../domain/start-grant.ts';
 import { countUsedJtis, recordUsedJti } from '../store/replay-store.ts';
 import type { MaskinportenDb } from '../store/tables.ts';
+import { grantClaims, insertClient, insertClientKey, insertScope, ORGS, signGrant, testKeyPair } from '../testing/fixtures.ts';
 
 const PUBLIC_URL = 'http://grunnmur.test';
 const ISSUER = 'http://grunnmur.test/maskinporten/';
@@ -94,6 +99,55 @@ for (const engine of testEngines()) {
       assert.ok(doc.paths['/maskinporten/token']);
       assert.ok(doc.paths['/maskinporten/.well-known/oauth-authorization-server']);
       assert.ok(doc.paths['/maskinporten/jwk']);
+    });
+  });
+
+  describe(`Maskinporten token endpoint log lines on ${engine}`, () => {
+    /** The log lines of one granted token's request, on a platform logging at `level`. */
+    async function linesOfOneToken(level: 'info' | 'debug'): Promise<Array<Record<string, unknown>>> {
+      const lines: Array<Record<string, unknown>> = [];
+      const log = pino({ level }, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
+      const db = await createTestDatabase(engine);
+      const config = loadConfig({ JOBS_ENABLED: 'false', LOG_LEVEL: level, PUBLIC_URL, RATE_LIMIT_MAX: '0', DATABASE_URL: db.url });
+      const platform = await createPlatform({ config, components: [maskinportenComponent], db, log });
+      const app = await buildServer(platform);
+      try {
+        const k = db.kysely as MaskinportenDb;
+        await insertScope(k, { name: 'grunnmurtest:logged', owner: ORGS.apiOwner, accessibleForAll: true });
+        const clientId = await insertClient(k, { orgno: ORGS.consumer, scopes: ['grunnmurtest:logged'] });
+        const kid = await insertClientKey(k, { clientId, publicJwk: testKeyPair(0).publicJwk });
+        const assertion = signGrant({ alg: 'RS256', kid }, grantClaims(ISSUER, clientId, 'grunnmurtest:logged'), testKeyPair(0).privateKey);
+        const res = await app.inject({
+          method: 'POST',
+          url: '/maskinporten/token',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          payload: new URLSearchParams({ grant_type: JWT_BEARER_GRANT_TYPE, assertion }).toString(),
+        });
+        assert.equal(res.statusCode, 200, res.body);
+        return lines.filter((line) => line.reqId === res.headers['x-request-id']).map((line) => ({ ...line, clientId }));
+      } finally {
+        await app.close();
+        await platform.close();
+        await db.close();
+      }
+    }
+
+    it('writes one line per issued token at info: the access log', async () => {
+      const lines = await linesOfOneToken('info');
+      assert.deepEqual(
+        lines.map((line) => [line.msg, line.status]),
+        [['request', 200]],
+      );
+    });
+
+    it('adds the token\'s client_id, consumer and scope at debug', async () => {
+      const lines = await linesOfOneToken('debug');
+      const issued = lines.find((line) => line.msg === 'maskinporten token issued');
+      assert.ok(issued, JSON.stringify(lines));
+      assert.equal(issued.client_id, issued.clientId);
+      assert.equal(issued.consumer, `0192:${ORGS.consumer}`);
+      assert.equal(issued.scope, 'grunnmurtest:logged');
+      assert.equal(lines.filter((line) => line.msg === 'request').length, 1);
     });
   });
 }

@@ -129,10 +129,15 @@ export async function tokenRoutes(app: FastifyInstance, platform: Platform, opti
       noStore(reply);
       try {
         const granted = await runJwtBearerGrant(deps, { contentType: request.headers['content-type'], body: request.body });
-        request.log.info(
-          { client_id: granted.claims.client_id, scope: granted.claims.scope, consumer: granted.claims.consumer.ID },
-          'maskinporten token issued',
-        );
+        // Debug, not info: the kernel's access-log line already records every request (one line
+        // per token at info), and the usage statistics count the tokens.
+        // Asked first: request.log makes its pino child on its first call, even one below its level.
+        if (request.log.level === 'debug' || request.log.level === 'trace') {
+          request.log.debug(
+            { client_id: granted.claims.client_id, scope: granted.claims.scope, consumer: granted.claims.consumer.ID },
+            'maskinporten token issued',
+          );
+        }
         return granted.response;
       } catch (err) {
         return sendGrantError(err, request, reply);

@@ -4,11 +4,31 @@
  * inserting the same pair at the same time exactly one inserts (PostgreSQL makes the second wait
  * for the first's commit, then skips; SQLite's write lock orders them), so a grant is accepted once.
  */
-import type { Kysely } from 'kysely';
+import { CompiledQuery, type Kysely } from 'kysely';
 import type { MaskinportenTables } from './tables.ts';
 
 /**
- * Records a grant's replay key unless it is already recorded for this client.
+ * The SQL text of {@link recordUsedJti}'s insert, per database handle (the text depends on the
+ * dialect: `?` or `$1` placeholders). Built by Kysely once, not for every token.
+ */
+const insertUsedJtiSql = new WeakMap<Kysely<MaskinportenTables>, string>();
+
+function insertSql(db: Kysely<MaskinportenTables>): string {
+  let text = insertUsedJtiSql.get(db);
+  if (text === undefined) {
+    text = db
+      .insertInto('maskinporten_used_jti')
+      .values({ client_id: '', jti: '', expires: 0 })
+      .onConflict((oc) => oc.columns(['client_id', 'jti']).doNothing())
+      .compile().sql;
+    insertUsedJtiSql.set(db, text);
+  }
+  return text;
+}
+
+/**
+ * Records a grant's replay key unless it is already recorded for this client: one
+ * `INSERT … ON CONFLICT DO NOTHING`, atomic on its own (no transaction needed).
  *
  * @param db the database or a transaction
  * @param row `expires` = epoch ms after which the row may be purged (the grant's `exp` plus skew)
@@ -18,12 +38,9 @@ export async function recordUsedJti(
   db: Kysely<MaskinportenTables>,
   row: { clientId: string; jti: string; expires: number },
 ): Promise<boolean> {
-  const result = await db
-    .insertInto('maskinporten_used_jti')
-    .values({ client_id: row.clientId, jti: row.jti, expires: row.expires })
-    .onConflict((oc) => oc.columns(['client_id', 'jti']).doNothing())
-    .executeTakeFirst();
-  return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
+  // Parameters in the order of the columns in `values` above.
+  const result = await db.executeQuery(CompiledQuery.raw(insertSql(db), [row.clientId, row.jti, row.expires]));
+  return Number(result.numAffectedRows ?? 0n) > 0;
 }
 
 /**

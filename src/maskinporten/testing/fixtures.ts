@@ -1,10 +1,12 @@
 /**
  * Test fixtures of the token endpoint: registry rows written with plain Kysely (not through the
- * self-service API, so the grant's tests stand alone), RSA key pairs, and grants signed by hand
- * with `node:crypto` (no jose), so any header or claim — including invalid ones — can be sent.
+ * self-service API, so the grant's tests stand alone; each write tells the grant's registry
+ * cache, as the domain functions do), RSA key pairs, and grants signed by hand with
+ * `node:crypto` (no jose), so any header or claim — including invalid ones — can be sent.
  */
 import { createPrivateKey, generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto';
 import type { JWK } from 'jose';
+import { registryChanged } from '../domain/grant/registry-cache.ts';
 import type { MaskinportenDb } from '../store/tables.ts';
 
 /** Organisation numbers with valid check digits. */
@@ -119,6 +121,7 @@ export async function insertClient(
       last_updated: now,
     })
     .execute();
+  registryChanged();
   return clientId;
 }
 
@@ -139,6 +142,7 @@ export async function insertClientKey(
       expires: k.expires ?? now + 365 * 86_400_000,
     })
     .execute();
+  registryChanged();
   return kid;
 }
 
@@ -182,6 +186,7 @@ export async function insertScope(
       last_updated: now,
     })
     .execute();
+  registryChanged();
 }
 
 /** Lets `consumer` use `scope` (an access grant by the scope's owner). */
@@ -191,6 +196,7 @@ export async function insertScopeAccess(db: MaskinportenDb, scope: string, consu
     .insertInto('maskinporten_scope_access')
     .values({ scope, consumer_orgno: consumer, state: 'APPROVED', created: now, last_updated: now })
     .execute();
+  registryChanged();
 }
 
 /** The customer `consumer` delegates `scope` to the supplier `supplier`. */
@@ -208,6 +214,7 @@ export async function insertDelegation(
       created: Date.now(),
     })
     .execute();
+  registryChanged();
 }
 
 /** The certificates of a PEM chain as `x5c` entries (base64 DER, leaf first). */

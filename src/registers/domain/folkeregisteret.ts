@@ -10,7 +10,7 @@ import type { Database } from '../../platform/db/database.ts';
 import { checkFodselsnummer } from '../../platform/identifiers/index.ts';
 import { registersError } from '../errors.ts';
 import { insertLookup } from '../store/lookup-log-store.ts';
-import { countPersons, findPerson, listPersons } from '../store/registers-store.ts';
+import { countPersons, findPerson, findSeedState, listPersons } from '../store/registers-store.ts';
 import type { LookupLogRow, PersonRow } from '../store/tables.ts';
 import type { FregMetadata, FregPerson, Testperson, TestpersonerPage, Vegadresse } from '../wire-types.ts';
 
@@ -143,15 +143,44 @@ export async function lookUpPerson(
   return toFregPerson(row);
 }
 
+/** How long a count of a completed seed's population is reused, in milliseconds. */
+export const PERSON_COUNT_TTL_MS = 60_000;
+
+/** Per database: the person count, the `completed_at` of the seed it was taken after, and until when it holds. */
+const personCounts = new WeakMap<Database, { total: number; completedAt: number; until: number }>();
+
+/**
+ * The number of persons, without counting the whole table on every call: persons are written
+ * only by the seed, so after a completed seed the count is kept per process for
+ * {@link PERSON_COUNT_TTL_MS}, keyed by the seed's `completed_at` (one primary-key read), so a
+ * new seed, in any process, is counted at once. While no seed has completed (seeding, or rows
+ * written another way) every call counts.
+ */
+async function personCount(db: Database, now: number): Promise<number> {
+  const completed = (await findSeedState(db))?.completed_at;
+  const completedAt = completed === null || completed === undefined ? undefined : Number(completed);
+  const cached = personCounts.get(db);
+  if (completedAt !== undefined && cached !== undefined && cached.completedAt === completedAt && cached.until > now) return cached.total;
+  const total = await countPersons(db);
+  if (completedAt !== undefined) personCounts.set(db, { total, completedAt, until: now + PERSON_COUNT_TTL_MS });
+  else personCounts.delete(db);
+  return total;
+}
+
 /**
  * Lists synthetic persons ordered by pid (Grunnmur-specific, for TestID and developers).
  *
+ * `page.totalElements` is exact: a page shorter than `size` (and not past the end) gives it
+ * directly; otherwise it is the count of persons, reused for up to {@link PERSON_COUNT_TTL_MS}
+ * after a completed seed (see {@link personCount}; persons change only by seeding).
+ *
  * @param page zero-based page
  * @param size persons per page, 1–{@link MAX_TESTPERSONER_SIZE}
+ * @param options `now`: epoch ms (default `Date.now()`)
  */
-export async function listTestpersoner(db: Database, page: number, size: number): Promise<TestpersonerPage> {
-  const total = await countPersons(db);
+export async function listTestpersoner(db: Database, page: number, size: number, options: { now?: number } = {}): Promise<TestpersonerPage> {
   const rows = await listPersons(db, page * size, size);
+  const total = rows.length < size && (rows.length > 0 || page === 0) ? page * size + rows.length : await personCount(db, options.now ?? Date.now());
   const personer = rows.map(
     (p): Testperson => ({
       foedselsEllerDNummer: p.pid,

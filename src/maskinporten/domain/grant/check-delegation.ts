@@ -10,10 +10,9 @@
  * @see https://docs.digdir.no/docs/Maskinporten/maskinporten_feilsoking (MP-251)
  * @see specs/idporten-maskinporten.md §3 "Delegation via Altinn"
  */
-import { findDelegatedScopes } from '../../store/grant-reads.ts';
-import type { MaskinportenDb } from '../../store/tables.ts';
 import type { Scope } from '../types.ts';
 import { GrantError } from './grant-errors.ts';
+import type { GrantRegistry } from './registry-cache.ts';
 
 /**
  * @param customerOrgno the `consumer_org`
@@ -22,13 +21,12 @@ import { GrantError } from './grant-errors.ts';
  * @throws GrantError `MP-251` naming the first scope (in request order) not delegated
  */
 export async function checkDelegation(
-  db: MaskinportenDb,
+  registry: GrantRegistry,
   scopes: readonly Scope[],
   customerOrgno: string,
   supplierOrgno: string,
 ): Promise<string> {
-  const delegated = await findDelegatedScopes(
-    db,
+  const delegated = await registry.findDelegatedScopes(
     scopes.filter((scope) => scope.delegation_source).map((scope) => scope.name),
     customerOrgno,
     supplierOrgno,

@@ -9,10 +9,9 @@
  * @see https://docs.digdir.no/docs/Maskinporten/maskinporten_func_delegering ("API-tilbyder aldri må gi direkte tilgang til leverandøren")
  * @see specs/idporten-maskinporten.md §3 "Scopes" (accessible_for_all, access grants)
  */
-import { findAccessibleScopes } from '../../store/grant-reads.ts';
-import type { MaskinportenDb } from '../../store/tables.ts';
 import type { Scope } from '../types.ts';
 import { GrantError } from './grant-errors.ts';
+import type { GrantRegistry } from './registry-cache.ts';
 
 /**
  * Asks the registry, in one query, only about scopes that are neither open to all nor owned by
@@ -21,11 +20,10 @@ import { GrantError } from './grant-errors.ts';
  * @param consumerOrgno the organisation the token is for
  * @throws GrantError `MP-250` naming the first scope (in request order) without access
  */
-export async function checkScopeAccess(db: MaskinportenDb, scopes: readonly Scope[], consumerOrgno: string): Promise<void> {
+export async function checkScopeAccess(registry: GrantRegistry, scopes: readonly Scope[], consumerOrgno: string): Promise<void> {
   const restricted = scopes.filter((scope) => !scope.accessible_for_all && scope.owner_orgno !== consumerOrgno);
   if (restricted.length === 0) return;
-  const granted = await findAccessibleScopes(
-    db,
+  const granted = await registry.findAccessibleScopes(
     restricted.map((scope) => scope.name),
     consumerOrgno,
   );

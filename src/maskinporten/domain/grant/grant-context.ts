@@ -9,6 +9,7 @@ import type { TestPki } from '../../../platform/pki/test-pki.ts';
 import type { Stats } from '../../../platform/stats/stats.ts';
 import type { MaskinportenDb } from '../../store/tables.ts';
 import type { ClientKeyCache } from './client-key-cache.ts';
+import type { GrantRegistry } from './registry-cache.ts';
 
 /** The JWS algorithms Maskinporten accepts on a grant. */
 export const GRANT_ALGORITHMS = ['RS256', 'RS384', 'RS512'] as const;
@@ -35,7 +36,10 @@ export interface DecodedAssertion {
 
 /** What every grant step may use. */
 export interface GrantDeps {
+  /** The database: the replay register, and the client's keys on an `x5c` grant. */
   db: MaskinportenDb;
+  /** The registry reads of client, key, scopes, access grants and delegations (cached briefly: `registry-cache.ts`). */
+  registry: GrantRegistry;
   pki: TestPki;
   keys: KeyStore;
   stats: Stats;

@@ -5,19 +5,19 @@
  * 2. the assertion without the database: JWS shape, header (`alg`, one of `kid`/`x5c`), no
  *    unknown claims, `iss`, `aud`, `iat`/`exp`, `jti`, `scope`, `resource`, `pid`,
  *    `consumer_org`/`iss_onbehalfof`, `authorization_details`;
- * 3. the client and its key, read together with the scopes: client active, `kid` on that client
+ * 3. the client and its key, read together with the scopes (through the registry cache,
+ *    `registry-cache.ts`): client active, `kid` on that client
  *    and unexpired, or the `x5c` chain trusted and of the client's organisation; the signature;
  * 4. the scopes: known, active, on the client, for Maskinporten; the consumer's access; the
  *    customer's delegation;
- * 5. the token is signed, then the replay key and the usage counter are written in one
- *    transaction (MP-012 when the grant was used before).
- * Every failure before step 5's transaction writes nothing.
+ * 5. the token is signed, then the replay key is written (MP-012 when the grant was used
+ *    before) and the token counted in the usage statistics.
+ * Every failure before step 5's write writes nothing.
  *
  * @see specs/idporten-maskinporten.md §3
  * @see https://www.rfc-editor.org/rfc/rfc7523 (JWT profile for OAuth 2.0 authorization grants)
  */
-import { findClient, findClientKey, listClientKeys } from '../../store/clients-store.ts';
-import { findScopes } from '../../store/scopes-store.ts';
+import { listClientKeys } from '../../store/clients-store.ts';
 import { checkAudience } from './check-audience.ts';
 import { checkAuthorizationDetails } from './check-authorization-details.ts';
 import { checkCertificate } from './check-certificate.ts';
@@ -85,10 +85,11 @@ export async function runJwtBearerGrant(deps: GrantDeps, request: TokenRequest):
   const systemUser = checkAuthorizationDetails(claims);
 
   // 3: who signed it. The three reads are independent, so they go together.
+  const { registry } = deps;
   const [clientRow, keyRow, foundScopes] = await Promise.all([
-    findClient(deps.db, clientId),
-    header.kid !== undefined ? findClientKey(deps.db, header.kid) : undefined,
-    findScopes(deps.db, scopeNames),
+    registry.findClient(clientId),
+    header.kid !== undefined ? registry.findClientKey(header.kid) : undefined,
+    registry.findScopes(scopeNames),
   ]);
   const client = checkClient(clientRow);
   const publicKey =
@@ -101,9 +102,9 @@ export async function runJwtBearerGrant(deps: GrantDeps, request: TokenRequest):
   // 4: what it may have.
   const scopes = checkScopes(scopeNames, foundScopes, client);
   const consumerOrgno = customerOrgno ?? client.client_orgno;
-  await checkScopeAccess(deps.db, scopes, consumerOrgno);
+  await checkScopeAccess(registry, scopes, consumerOrgno);
   const delegationSource =
-    customerOrgno !== undefined ? await checkDelegation(deps.db, scopes, customerOrgno, client.client_orgno) : undefined;
+    customerOrgno !== undefined ? await checkDelegation(registry, scopes, customerOrgno, client.client_orgno) : undefined;
 
   // 5: the token, then the one write.
   const issued = await issueAccessToken(deps.keys, {

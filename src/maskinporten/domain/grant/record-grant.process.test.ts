@@ -1,7 +1,8 @@
 /**
  * The replay rule across real OS processes: two Grunnmur processes (testing/grant-process.ts)
  * on one database receive the same grants at the same moment, and each grant is accepted by
- * exactly one of them; the other answers MP-012.
+ * exactly one of them; the other answers MP-012. Every accepted grant is counted once in the
+ * usage statistics, once the processes have closed (they buffer their counts).
  */
 import { afterEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -109,9 +110,10 @@ for (const engine of testEngines()) {
         assert.equal(replays.length, 1, `grant ${i} refused once as a replay: ${JSON.stringify(pair)}`);
       }
       assert.equal(await countUsedJtis(k), GRANTS);
+      // Each process counts its tokens in its statistics buffer and writes it when it closes.
+      await Promise.all(procs.map((p) => p.exited));
       const counted = (await new Stats(db).list({ component: 'maskinporten', event: 'token' })).reduce((n, r) => n + r.count, 0);
       assert.equal(counted, GRANTS);
-      await Promise.all(procs.map((p) => p.exited));
     });
   });
 }

@@ -1,8 +1,16 @@
 /**
  * Rule: a grant is used once (MP-012, "Grant is used before"), across every process sharing the
  * database. This is the grant's last step, after every check has passed and the token is
- * signed, so a failed grant writes nothing: the replay key (`check-jti.ts`) and the usage
- * counter are written in one transaction, and a replay rolls both back.
+ * signed, so a failed grant writes nothing: the replay key (`check-jti.ts`) is written with one
+ * atomic, durable insert, shared by every process (its primary key is the check); only when it
+ * was written is the token counted.
+ *
+ * The usage counter (`maskinporten`/`token`) is counted in this process's statistics buffer
+ * (`Stats.incrementBuffered`), written about once a second and when the platform closes, not in
+ * the replay row's transaction: every token's transaction updating the same counter row made
+ * concurrent grants of every process wait on that row's lock. A crash therefore loses at most
+ * about a second of token counts; the counts are statistics, and every grant's replay row is
+ * written before its token is returned.
  *
  * @see https://docs.digdir.no/docs/Maskinporten/maskinporten_feilsoking (MP-012)
  * @see https://www.rfc-editor.org/rfc/rfc7523#section-3 (jti against replay)
@@ -26,14 +34,11 @@ export async function recordGrant(
   stats: Stats,
   grant: { clientId: string; replayKey: string; exp: number; now: number },
 ): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    const recorded = await recordUsedJti(trx, {
-      clientId: grant.clientId,
-      jti: grant.replayKey,
-      expires: Math.ceil((grant.exp + GRANT_CLOCK_SKEW_S) * 1000),
-    });
-    if (!recorded) throw new GrantError('MP-012', 'A JWT grant (its jti) cannot be reused; make a new grant with a new jti.');
-    // Last in the transaction: the counter row is shared by every token of the day, so its lock is held briefly.
-    await stats.increment('maskinporten', TOKEN_STATS_EVENT, 1, { executor: trx, at: grant.now });
+  const recorded = await recordUsedJti(db, {
+    clientId: grant.clientId,
+    jti: grant.replayKey,
+    expires: Math.ceil((grant.exp + GRANT_CLOCK_SKEW_S) * 1000),
   });
+  if (!recorded) throw new GrantError('MP-012', 'A JWT grant (its jti) cannot be reused; make a new grant with a new jti.');
+  stats.incrementBuffered('maskinporten', TOKEN_STATS_EVENT, 1, { at: grant.now });
 }
