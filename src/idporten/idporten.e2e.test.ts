@@ -367,6 +367,19 @@ for (const engine of testEngines()) {
       assert.equal(discovery.headers.get('x-content-type-options'), 'nosniff');
     });
 
+    it('answers an authorization request sent by POST with 405 Allow: GET (Lax session cookies; PAR is the POST way)', async () => {
+      const before = await payloadRows(server);
+      const res = await fetch(`${server.issuer}/authorize`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'client_id=x&response_type=code',
+      });
+      assert.equal(res.status, 405);
+      assert.equal(res.headers.get('allow'), 'GET, HEAD');
+      assert.equal(((await res.json()) as { code: string }).code, 'PLATFORM_METHOD_NOT_ALLOWED');
+      assert.equal(await payloadRows(server), before);
+    });
+
     describe('bad token requests', () => {
       it('rejects a wrong code_verifier with invalid_grant', async () => {
         const { params } = await authParams();

@@ -67,8 +67,12 @@ export async function providerRoutes(app: FastifyInstance, platform: Platform, h
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
     for (const path of PROVIDER_PATHS) {
+      // Authorization is GET only: oidc-provider serves POST there only with SameSite=None
+      // session cookies (a cross-site form POST carries no Lax cookies), which need https and
+      // weaken CSRF protection. Without a route the kernel answers POST with 405 and `Allow`.
+      const getOnly = path === PROVIDER_ROUTES.authorization || path === `${PROVIDER_ROUTES.authorization}/:uid`;
       scope.route({
-        method: ['GET', 'POST', 'OPTIONS'],
+        method: getOnly ? ['GET'] : ['GET', 'POST', 'OPTIONS'],
         url: `${IDPORTEN_PATH}${path}`,
         schema: { hide: true },
         handler,
