@@ -127,6 +127,10 @@ for (const engine of testEngines()) {
       assert.deepEqual(doc.ui_locales_supported, ['nb', 'nn', 'en', 'se']);
       assert.deepEqual(doc.subject_types_supported, ['pairwise']);
       assert.equal(doc.authorization_response_iss_parameter_supported, true);
+      assert.equal(doc.frontchannel_logout_supported, true);
+      assert.equal(doc.frontchannel_logout_session_supported, true);
+      assert.deepEqual(doc.token_endpoint_auth_signing_alg_values_supported, ['RS256', 'RS384', 'RS512']);
+      assert.ok(!(doc.introspection_endpoint_auth_methods_supported as string[]).includes('none'));
     });
 
     it('completes code + PKCE with TestID: ID token with pid, acr, amr array, locale, pairwise sub and no sid', async () => {

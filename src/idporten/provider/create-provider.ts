@@ -255,7 +255,13 @@ export function createIdportenProvider(platform: Platform, signingJwk: JWK, secr
     discovery: {
       ui_locales_supported: [...UI_LOCALES],
       claims_locales_supported: undefined,
+      // Front-channel logout is Grunnmur's own (routes/logout-routes.ts), so oidc-provider does
+      // not announce it (OpenID Connect Front-Channel Logout 1.0 §3).
+      frontchannel_logout_supported: true,
+      frontchannel_logout_session_supported: true,
     },
+    // Client assertions (private_key_jwt) with the keys the client registry accepts: RSA only.
+    enabledJWA: { clientAuthSigningAlgValues: ['RS256', 'RS384', 'RS512'] },
     extraClientMetadata: { properties: [...EXTRA_CLIENT_METADATA] },
     // Checked at /authorize and /par after the client and redirect URI are known, so a failure
     // goes back to the client as an OAuth error (RFC 6749 §4.1.2.1).
@@ -441,7 +447,8 @@ export function createIdportenProvider(platform: Platform, signingJwk: JWK, secr
       const body = ctx.body as Record<string, unknown>;
       // The sub is pairwise for every client (computed per client, see pairwise.ts).
       body.subject_types_supported = ['pairwise'];
-      body.introspection_endpoint_auth_methods_supported = body.token_endpoint_auth_methods_supported;
+      // Introspection callers must authenticate (they need idporten:token.introspection).
+      body.introspection_endpoint_auth_methods_supported = (body.token_endpoint_auth_methods_supported as string[]).filter((m) => m !== 'none');
     } else if (route === 'pushed_authorization_request' && ctx.status === 201 && ctx.body && typeof ctx.body === 'object') {
       (ctx.body as Record<string, unknown>).expires_in = PAR_LIFETIME_S;
     } else if (route === 'introspection') {
