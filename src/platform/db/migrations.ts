@@ -54,10 +54,12 @@ export async function runMigrations(db: Database, components: ComponentMigration
       ...(schema ? { migrationTableSchema: schema } : {}),
     });
     let { error, results } = await migrator.migrateToLatest();
-    // Kysely's migrator lists the tables of *every* schema to see whether its own tables exist;
-    // another schema dropped at that moment (parallel test runs do that) fails the listing with
-    // 3F000 invalid_schema_name. Nothing was migrated then; listing again is safe.
-    for (let attempt = 1; attempt < 5 && isOtherSchemaVanished(error, schema); attempt++) {
+    // Kysely's migrator lists the tables (and their columns' sequences) of *every* schema to see
+    // whether its own tables exist; another schema dropped or altered at that moment (parallel
+    // test runs, another process migrating) fails the listing with 3F000 invalid_schema_name,
+    // 42P01 undefined_table or 42703 undefined_column. Nothing was migrated then (no results);
+    // listing again is safe.
+    for (let attempt = 1; attempt < 5 && isListingRace(error, results, schema); attempt++) {
       ({ error, results } = await migrator.migrateToLatest());
     }
     for (const r of results ?? []) if (r.status === 'Success') applied.push(`${component}/${r.migrationName}`);
@@ -69,6 +71,13 @@ export async function runMigrations(db: Database, components: ComponentMigration
     }
   }
   return applied;
+}
+
+function isListingRace(error: unknown, results: readonly unknown[] | undefined, ownSchema: string | undefined): boolean {
+  const e = error as { code?: string } | undefined;
+  if (!e) return false;
+  if ((e.code === '42P01' || e.code === '42703') && (results === undefined || results.length === 0)) return true;
+  return isOtherSchemaVanished(error, ownSchema);
 }
 
 function isOtherSchemaVanished(error: unknown, ownSchema: string | undefined): boolean {
