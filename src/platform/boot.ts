@@ -3,7 +3,7 @@
  * component start hooks) and the HTTP server around it. Used by `grunnmur start`, by the
  * end-to-end tests, and by the benchmark.
  */
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { FastifyInstance } from 'fastify';
 import type { Component } from './component.ts';
@@ -13,6 +13,7 @@ import { runMigrations, type ComponentMigrations } from './db/migrations.ts';
 import { createHttpServer } from './http/server.ts';
 import { JobQueue, jobsMigrations } from './jobs/job-queue.ts';
 import { KeyStore, keysMigrations, registerKeyRotation } from './keys/key-store.ts';
+import { createProcessLogger } from './log.ts';
 import { Outbox, outboxMigrations, outboxRoutes } from './outbox/outbox.ts';
 import { pkiMigrations, TestPki } from './pki/test-pki.ts';
 import { pkiRoutes } from './pki/pki-routes.ts';
@@ -44,7 +45,7 @@ export interface RunningPlatform extends Platform {
 export interface CreatePlatformOptions {
   config: Config;
   components: readonly Component[];
-  /** Logger; default pino JSON at `config.LOG_LEVEL`. */
+  /** Logger; default {@link createProcessLogger} at `config.LOG_LEVEL` (pino JSON lines on stdout). */
   log?: Logger;
   /** An already open database (tests); default: open `config.DATABASE_URL`. */
   db?: Database;
@@ -61,7 +62,7 @@ export interface CreatePlatformOptions {
  */
 export async function createPlatform(options: CreatePlatformOptions): Promise<RunningPlatform> {
   const { config, components } = options;
-  const log = options.log ?? pino({ level: config.LOG_LEVEL, base: { service: 'grunnmur' } });
+  const log = options.log ?? createProcessLogger(config.LOG_LEVEL);
   const db = options.db ?? (await openDatabase(config.DATABASE_URL, { poolSize: config.DATABASE_POOL_SIZE }));
   try {
     await runMigrations(db, allMigrations(components));

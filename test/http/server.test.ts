@@ -323,6 +323,22 @@ describe('rate limiting', () => {
     }
   });
 
+  it('counts an IPv6 client by its /64 network and an IPv4-mapped address as its IPv4 address', async () => {
+    const t = await createTestPlatform('sqlite', [], { RATE_LIMIT_MAX: '2' });
+    try {
+      const from = (remoteAddress: string) => t.app.inject({ url: '/metrics', remoteAddress });
+      assert.equal((await from('2001:db8:0:1::1')).statusCode, 200);
+      assert.equal((await from('2001:db8:0:1::2')).statusCode, 200);
+      assert.equal((await from('2001:db8:0:1:ffff::3')).statusCode, 429);
+      assert.equal((await from('2001:db8:0:2::1')).statusCode, 200);
+      assert.equal((await from('192.0.2.1')).statusCode, 200);
+      assert.equal((await from('::ffff:192.0.2.1')).statusCode, 200);
+      assert.equal((await from('192.0.2.1')).statusCode, 429);
+    } finally {
+      await t.close();
+    }
+  });
+
   it('answers 429 PLATFORM_RATE_LIMITED with retry-after once the limit is passed', async () => {
     const t = await createTestPlatform('sqlite', [], { RATE_LIMIT_MAX: '3', RATE_LIMIT_WINDOW_S: '60' });
     try {

@@ -4,7 +4,7 @@
  * in its own encapsulated context.
  */
 import { randomUUID } from 'node:crypto';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type preValidationHookHandler } from 'fastify';
 import helmet, { type HelmetOptions } from 'helmet';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import rateLimit from '@fastify/rate-limit';
@@ -19,6 +19,7 @@ import { STATUS_CODES } from 'node:http';
 import { openApiSecuritySchemes } from '../auth/require-scopes.ts';
 import { platformError } from '../errors.ts';
 import { runHealthChecks } from '../health.ts';
+import { accessLogWriter, requestLoggerFactory } from '../log.ts';
 import type { Platform } from '../platform.ts';
 import { problemErrorHandler, problemType } from './problem.ts';
 
@@ -42,6 +43,8 @@ export async function createHttpServer(platform: Platform, options: HttpServerOp
   const { config } = platform;
   const app: FastifyInstance = Fastify({
     loggerInstance: platform.log as unknown as FastifyBaseLogger,
+    // request.log makes its pino child only when the request logs something of its own.
+    childLoggerFactory: requestLoggerFactory,
     bodyLimit: config.BODY_LIMIT_BYTES,
     // One access-log line per request (onResponse below) instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
@@ -112,15 +115,26 @@ export async function createHttpServer(platform: Platform, options: HttpServerOp
     reply.header('x-request-id', request.id);
     done(request.url.includes('%00') ? platformError('PLATFORM_VALIDATION_FAILED', NUL_MESSAGE) : undefined);
   });
-  // Form bodies (the OAuth endpoints): the same rule as for JSON above.
-  app.addHook('preValidation', (request, _reply, done) => {
+  // Form bodies (the OAuth endpoints): the same rule as for JSON above, on the routes that can
+  // take a body only (a hook phase costs every request that runs it, and a GET has no body).
+  const refuseNulInForm: preValidationHookHandler = (request, _reply, done) => {
     done(request.body !== null && typeof request.body === 'object' && hasNul(request.body) && request.headers['content-type']?.startsWith('application/x-www-form-urlencoded') ? platformError('PLATFORM_VALIDATION_FAILED', NUL_MESSAGE) : undefined);
+  };
+  app.addHook('onRoute', (route) => {
+    if ([route.method].flat().every((method) => BODYLESS_METHODS.has(method))) return;
+    route.preValidation = [refuseNulInForm, ...[route.preValidation ?? []].flat()];
   });
+  const { log } = platform;
+  const writeAccessLog = accessLogWriter(log);
   app.addHook('onResponse', (request, reply, done) => {
-    const route = request.routeOptions.url ?? 'unmatched';
+    const { method, url } = request;
+    const status = reply.statusCode;
     const ms = reply.elapsedTime;
-    duration.observe({ method: request.method, route, status: reply.statusCode }, ms / 1000);
-    request.log.info({ method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
+    duration.observe({ method, route: request.routeOptions.url ?? 'unmatched', status }, ms / 1000);
+    // One access-log line: the line request.log would write (its child puts reqId first),
+    // without making the child, unless the route has a log level of its own.
+    if (request.log.level === log.level) writeAccessLog({ reqId: request.id, method, url, status, ms: Math.round(ms * 10) / 10 });
+    else request.log.info({ method, url, status, ms: Math.round(ms * 10) / 10 }, 'request');
     done();
   });
 
@@ -129,7 +143,6 @@ export async function createHttpServer(platform: Platform, options: HttpServerOp
       global: true,
       max: config.RATE_LIMIT_MAX,
       timeWindow: config.RATE_LIMIT_WINDOW_S * 1000,
-      allowList: (req) => req.url.startsWith('/health/'),
     });
   }
   await app.register(formbody, { bodyLimit: config.BODY_LIMIT_BYTES });
@@ -143,9 +156,12 @@ export async function createHttpServer(platform: Platform, options: HttpServerOp
     },
   });
 
+  // Health checks are never rate limited (load balancers poll them): `rateLimit: false` leaves
+  // them out of the limiter, where an `allowList` function would cost every other request an await.
   app.get(
     '/health/live',
     {
+      config: { rateLimit: false },
       schema: {
         tags: ['platform'],
         summary: 'Liveness: the process answers',
@@ -157,6 +173,7 @@ export async function createHttpServer(platform: Platform, options: HttpServerOp
   app.get(
     '/health/ready',
     {
+      config: { rateLimit: false },
       schema: {
         tags: ['platform'],
         summary: 'Readiness: the database and every served component are up, each checked within 2 s (503 problem+json otherwise, with `checks`)',
@@ -209,6 +226,8 @@ export async function createHttpServer(platform: Platform, options: HttpServerOp
 }
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+/** Methods whose requests Fastify never reads a body for. */
+const BODYLESS_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'TRACE']);
 
 const NUL_MESSAGE = 'Text may not contain the NUL character (U+0000, %00 or \\u0000)';
 
