@@ -4,12 +4,13 @@
 import { platformError } from './platform/errors.ts';
 import type { Component } from './platform/component.ts';
 import { idportenComponent } from './idporten/index.ts';
+import { krrComponent } from './krr/index.ts';
 import { maskinportenComponent } from './maskinporten/index.ts';
 import { portalComponent } from './portal/index.ts';
 import { registersComponent } from './registers/index.ts';
 
 /** Every component that exists, in start order (the front page always comes along). */
-export const allComponents: readonly Component[] = [registersComponent, maskinportenComponent, idportenComponent, portalComponent];
+export const allComponents: readonly Component[] = [registersComponent, maskinportenComponent, idportenComponent, krrComponent, portalComponent];
 
 /** Names `--only` accepts. */
 export function selectableComponentNames(): string[] {

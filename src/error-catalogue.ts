@@ -12,6 +12,7 @@ import { keysErrors } from './platform/keys/key-store.ts';
 import { outboxErrors } from './platform/outbox/outbox.ts';
 import { pkiErrors } from './platform/pki/test-pki.ts';
 import { idportenErrors } from './idporten/index.ts';
+import { krrErrors } from './krr/index.ts';
 import { maskinportenErrors, maskinportenGrantErrors } from './maskinporten/index.ts';
 import { registersErrors } from './registers/index.ts';
 
@@ -36,6 +37,7 @@ export const errorCatalogues: ErrorCatalogue[] = [
   { area: 'Maskinporten token endpoint', source: 'src/maskinporten/domain/grant/grant-errors.ts', codes: maskinportenGrantErrors },
   { area: 'Maskinporten self-service API', source: 'src/maskinporten/errors.ts', codes: maskinportenErrors },
   { area: 'ID-porten', source: 'src/idporten/errors.ts', codes: idportenErrors },
+  { area: 'KRR', source: 'src/krr/errors.ts', codes: krrErrors },
 ];
 
 /** `docs/errors.md`, rendered from {@link errorCatalogues}. */

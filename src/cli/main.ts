@@ -18,6 +18,7 @@ import { runMigrations } from '../platform/db/migrations.ts';
 import { AppError } from '../platform/errors.ts';
 import { TestPki, writeCertificateFiles } from '../platform/pki/test-pki.ts';
 import { checkOrganisasjonsnummer, findOrganisationName, seedPopulation } from '../registers/index.ts';
+import { seedKrr } from '../krr/index.ts';
 import { CliError, CliUsageError, cmdClient, cmdToken } from './maskinporten-commands.ts';
 
 const USAGE = `Usage: grunnmur <command> [options]
@@ -129,9 +130,12 @@ async function cmdSeed(args: string[]): Promise<void> {
       },
     });
     if (process.stderr.isTTY) process.stderr.write('\n');
+    // KRR's register is derived from the same population (same persons, same seed).
+    const krr = await seedKrr(db, { persons, seed });
     const seconds = (performance.now() - started) / 1000;
     process.stdout.write(
-      `Seeded ${result.persons} persons, ${result.organisations} organisations and ${result.roles} roles with seed "${seed}" in ${seconds.toFixed(1)} s (${db.safeUrl})\n`,
+      `Seeded ${result.persons} persons, ${result.organisations} organisations and ${result.roles} roles with seed "${seed}" in ${seconds.toFixed(1)} s (${db.safeUrl})\n` +
+        (krr.seeded ? `KRR: ${krr.aktiv} active (${krr.reservert} reserved, ${krr.medPostkasse} with a digital mailbox), ${krr.slettet} deleted, ${krr.ikkeRegistrert} not registered\n` : ''),
     );
   } finally {
     await db.close();

@@ -17,6 +17,8 @@ export {
   type SeedPopulationOptions,
   type SeedResult,
   type SeedStatus,
+  syntheticPersons,
+  type SyntheticPerson,
 } from './domain/population.ts';
 export { SEED_JOB_QUEUE, SEED_JOB_DELAY_MS, checkRegistersReady } from './domain/first-start-seed.ts';
 export { FIXED_ORGANISATIONS, DIGDIR_ORGNR, EBOKS_ORGNR, POSTEN_BRING_ORGNR, PRINT_PROVIDER_ORGNR } from './domain/public-agencies.ts';

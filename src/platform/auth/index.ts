@@ -36,6 +36,14 @@ export {
   type RequireScopesOptions,
 } from './require-scopes.ts';
 export { maskinportenIssuer, ownMaskinportenIssuer } from '../config.ts';
+export { IDPORTEN_SECURITY_SCHEME, ownIdportenIssuer } from './idporten-issuer.ts';
+export {
+  getIdportenToken,
+  getIdportenTokenVerifier,
+  idportenBearerSecurity,
+  requireIdportenScopes,
+  type IdportenToken,
+} from './require-idporten.ts';
 export {
   CLIENT_KEY_ALGORITHMS,
   ClientJwksError,

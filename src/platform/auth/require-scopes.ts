@@ -16,6 +16,7 @@ import { AppError, platformError } from '../errors.ts';
 import type { Platform } from '../platform.ts';
 import { authError, withChallenge } from './errors.ts';
 import { localJwks, remoteJwks } from './jwks-source.ts';
+import { IDPORTEN_SECURITY_SCHEME, ownIdportenIssuer } from './idporten-issuer.ts';
 import { TokenVerifier, type MaskinportenToken } from './token-verifier.ts';
 
 declare module 'fastify' {
@@ -139,6 +140,12 @@ export function openApiSecuritySchemes(
       scheme: 'bearer',
       bearerFormat: 'JWT',
       description: `Maskinporten access token issued by ${issuer} (JWT-bearer grant at ${issuer}token); the route lists the scopes it requires.`,
+    },
+    [IDPORTEN_SECURITY_SCHEME]: {
+      type: 'http',
+      scheme: 'bearer',
+      bearerFormat: 'JWT',
+      description: `ID-porten access token (a logged-in person, \`pid\`) issued by ${ownIdportenIssuer(config)}; the route lists the scopes it requires.`,
     },
   };
 }

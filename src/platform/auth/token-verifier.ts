@@ -99,6 +99,11 @@ export interface TokenVerifierOptions {
   jwks: JwksSource;
   /** Clock, epoch ms (default `Date.now`); tests pass their own. */
   now?: () => number;
+  /**
+   * When set, the JWS header's `typ` must be this (e.g. `at+jwt` for ID-porten's access tokens,
+   * RFC 9068 §2.1). Maskinporten's tokens carry no `typ`, so its verifier sets none.
+   */
+  typ?: string;
 }
 
 /**
@@ -110,6 +115,7 @@ export class TokenVerifier {
   readonly #issuers: string[];
   readonly #jwks: JwksSource;
   readonly #now: () => number;
+  readonly #typ: string | undefined;
 
   constructor(options: TokenVerifierOptions) {
     this.issuer = options.issuer;
@@ -118,6 +124,7 @@ export class TokenVerifier {
     this.#issuers = [...new Set([options.issuer, bare, `${bare}/`])];
     this.#jwks = options.jwks;
     this.#now = options.now ?? Date.now;
+    this.#typ = options.typ;
   }
 
   /**
@@ -171,6 +178,7 @@ export class TokenVerifier {
         clockTolerance: TOKEN_CLOCK_SKEW_S,
         currentDate: new Date(now),
         requiredClaims: ['exp', 'iat'],
+        ...(this.#typ === undefined ? {} : { typ: this.#typ }),
         ...(audience === undefined ? {} : { audience: typeof audience === 'string' ? audience : [...audience] }),
       }));
     } catch (err) {

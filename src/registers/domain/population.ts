@@ -285,6 +285,40 @@ export interface RoleHolder {
   familyName: string;
 }
 
+/**
+ * One person of the synthetic population, as another component may derive its own register from
+ * it (KRR's contact register): the same persons, in the same order, as {@link seedPopulation}
+ * writes to Folkeregisteret for the same seed.
+ */
+export interface SyntheticPerson {
+  /** Fødselsnummer or D-number, 11 digits. */
+  pid: string;
+  givenName: string;
+  familyName: string;
+  /** YYYY-MM-DD. */
+  birthDate: string;
+  /** Folkeregisteret personstatus. */
+  status: PersonStatus;
+}
+
+/**
+ * The first `count` persons of the population of `seed`, generated without any I/O: exactly the
+ * persons (pid, names, birth date, status) {@link seedPopulation} writes for that seed, whatever
+ * its total. Lets a component seed its own tables for the same population without reading the
+ * registers' tables (components meet only at their public APIs) and without the registers being
+ * served by the same process.
+ *
+ * @param seed the seed string (`SEED`)
+ * @param count persons to generate (≥ 0)
+ */
+export function* syntheticPersons(seed: string, count: number): Generator<SyntheticPerson> {
+  const gen = new PersonGenerator(seed);
+  for (let i = 0; i < count; i++) {
+    const p = gen.next();
+    yield { pid: p.pid, givenName: p.given_name, familyName: p.family_name, birthDate: p.birth_date, status: p.status };
+  }
+}
+
 /** Generates persons one at a time from the seed's person stream. */
 class PersonGenerator {
   readonly #rng: () => number;

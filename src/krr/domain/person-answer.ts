@@ -1,0 +1,90 @@
+/**
+ * One person of a lookup answer, from the register row and what the caller may see.
+ *
+ * Rules:
+ * - `personidentifikator` and `status` always; `reservasjon` (with `reservasjonstidspunkt` when
+ *   `JA`, and `reservasjon_oppdatert` when known) for every person in the register, whatever
+ *   the scopes. A person not in the register is `IKKE_REGISTRERT` with no reservation.
+ * - `krr:global/kontaktinformasjon.read`: `varslingsstatus` for everyone (`KAN_IKKE_VARSLES`
+ *   for `SLETTET` and `IKKE_REGISTRERT`); `kontaktinformasjon`, `spraak`, `spraak_oppdatert`
+ *   for `AKTIV` persons, each member only when known.
+ * - `krr:global/digitalpost.read`: `digital_post` and `sertifikat` for `AKTIV` persons with a
+ *   mailbox.
+ * - Never any contact, mailbox or certificate data for `SLETTET` or `IKKE_REGISTRERT`.
+ * - Expired contact data (18-month rule) is still returned; only `varslingsstatus` says so.
+ *
+ * @see specs/krr-dpi-esign.md §1 "Maskinporten scopes", "Response fields"
+ * @see https://docs.digdir.no/resources/begrep/oppslagstjenesten/Person ("Ved SLETTET og IKKE_REGISTRERT …")
+ */
+import type { PersonWithProvider } from '../store/krr-store.ts';
+import type { Kontaktinformasjon, KrrPerson } from '../wire-types.ts';
+import type { Disclosure } from './scopes.ts';
+import { varslingsstatus } from './varslingsstatus.ts';
+
+/** Epoch ms → the wire's timestamp (ISO 8601, UTC, milliseconds). */
+export function wireTime(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+/** The entry of a person who is not in the register. */
+export function notRegistered(personidentifikator: string, disclosure: Disclosure): KrrPerson {
+  const person: KrrPerson = { personidentifikator, status: 'IKKE_REGISTRERT' };
+  if (disclosure.kontaktinformasjon) person.varslingsstatus = 'KAN_IKKE_VARSLES';
+  return person;
+}
+
+/**
+ * The entry of a person in the register.
+ *
+ * @param cutoff the 18-month cut-off of this lookup (`freshnessCutoff(now)`)
+ */
+export function registeredPerson(row: PersonWithProvider, disclosure: Disclosure, cutoff: number): KrrPerson {
+  const person: KrrPerson = { personidentifikator: row.personidentifikator, reservasjon: row.reservasjon, status: row.status };
+  if (row.reservasjon === 'JA' && row.reservasjonstidspunkt !== null) person.reservasjonstidspunkt = wireTime(row.reservasjonstidspunkt);
+  if (row.reservasjon_oppdatert !== null) person.reservasjon_oppdatert = wireTime(row.reservasjon_oppdatert);
+  const aktiv = row.status === 'AKTIV';
+  if (disclosure.kontaktinformasjon) {
+    person.varslingsstatus = varslingsstatus(
+      {
+        status: row.status,
+        reservasjon: row.reservasjon,
+        epost: { address: row.epostadresse, oppdatert: row.epostadresse_oppdatert, sistVerifisert: row.epostadresse_sist_verifisert },
+        mobil: { address: row.mobiltelefonnummer, oppdatert: row.mobiltelefonnummer_oppdatert, sistVerifisert: row.mobiltelefonnummer_sist_verifisert },
+      },
+      cutoff,
+    );
+    if (aktiv) {
+      const kontakt = kontaktinformasjon(row);
+      if (kontakt) person.kontaktinformasjon = kontakt;
+    }
+  }
+  if (disclosure.digitalpost && aktiv && row.postkasseadresse !== null && row.postkasseleverandoeradresse !== null) {
+    person.digital_post = { postkasseadresse: row.postkasseadresse, postkasseleverandoeradresse: row.postkasseleverandoeradresse };
+    const sertifikat = row.postkasse_sertifikat ?? row.leverandoer_sertifikat;
+    if (sertifikat !== null) person.sertifikat = sertifikat;
+  }
+  if (disclosure.kontaktinformasjon && aktiv && row.spraak !== null) {
+    person.spraak = row.spraak;
+    if (row.spraak_oppdatert !== null) person.spraak_oppdatert = wireTime(row.spraak_oppdatert);
+  }
+  return person;
+}
+
+function kontaktinformasjon(row: PersonWithProvider): Kontaktinformasjon | undefined {
+  const k: Kontaktinformasjon = {};
+  if (row.epostadresse !== null) {
+    k.epostadresse = row.epostadresse;
+    if (row.epostadresse_oppdatert !== null) k.epostadresse_oppdatert = wireTime(row.epostadresse_oppdatert);
+    if (row.epostadresse_sist_verifisert !== null) k.epostadresse_sist_verifisert = wireTime(row.epostadresse_sist_verifisert);
+    if (row.epostadresse_sist_validert !== null) k.epostadresse_sist_validert = wireTime(row.epostadresse_sist_validert);
+    k.epostadresse_duplisert = row.epostadresse_duplisert ? 'JA' : 'NEI';
+  }
+  if (row.mobiltelefonnummer !== null) {
+    k.mobiltelefonnummer = row.mobiltelefonnummer;
+    if (row.mobiltelefonnummer_oppdatert !== null) k.mobiltelefonnummer_oppdatert = wireTime(row.mobiltelefonnummer_oppdatert);
+    if (row.mobiltelefonnummer_sist_verifisert !== null) k.mobiltelefonnummer_sist_verifisert = wireTime(row.mobiltelefonnummer_sist_verifisert);
+    if (row.mobiltelefonnummer_sist_validert !== null) k.mobiltelefonnummer_sist_validert = wireTime(row.mobiltelefonnummer_sist_validert);
+    k.mobiltelefonnummer_duplisert = row.mobiltelefonnummer_duplisert ? 'JA' : 'NEI';
+  }
+  return row.epostadresse === null && row.mobiltelefonnummer === null ? undefined : k;
+}

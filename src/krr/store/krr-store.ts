@@ -1,0 +1,150 @@
+/**
+ * Kysely queries over the KRR tables. No rules here: the domain decides what to ask and what
+ * an answer means.
+ */
+import type { Kysely } from 'kysely';
+import type { Database } from '../../platform/db/database.ts';
+import type {
+  KrrDb,
+  KrrLookupPersonRow,
+  KrrLookupRow,
+  KrrPersonRow,
+  KrrProviderRow,
+  KrrSeedStateRow,
+  KrrTables,
+  ProviderRole,
+} from './tables.ts';
+
+/** The KRR tables of a database, or of a transaction on it. */
+export function krrDb(db: Database | Kysely<any>): KrrDb {
+  return ('kysely' in db ? db.kysely : db) as KrrDb;
+}
+
+/** A person row joined with its mailbox provider's certificate. */
+export type PersonWithProvider = KrrPersonRow & {
+  /** The provider's certificate (base64 DER), when the person has a mailbox at a known provider. */
+  leverandoer_sertifikat: string | null;
+};
+
+/**
+ * The rows of the persons among `ids` that are in the register, in no particular order: one
+ * query (`WHERE personidentifikator IN (…)`, at most 1000 keys, on the primary key), with a
+ * left join to the mailbox provider.
+ */
+export async function findPersons(db: KrrDb, ids: readonly string[]): Promise<PersonWithProvider[]> {
+  if (ids.length === 0) return [];
+  return db
+    .selectFrom('krr_persons as p')
+    .leftJoin('krr_providers as l', 'l.orgnr', 'p.postkasseleverandoeradresse')
+    .selectAll('p')
+    .select('l.sertifikat as leverandoer_sertifikat')
+    .where('p.personidentifikator', 'in', [...ids])
+    .execute();
+}
+
+/** Rows written per multi-row INSERT (well under SQLite's 32 766 parameters for these tables). */
+const INSERT_CHUNK = 500;
+
+/** Inserts rows in multi-row INSERTs of {@link INSERT_CHUNK}. */
+async function insertChunked<T extends keyof KrrTables>(db: KrrDb, table: T, rows: readonly KrrTables[T][]): Promise<void> {
+  for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+    await db.insertInto(table).values(rows.slice(i, i + INSERT_CHUNK) as any).execute();
+  }
+}
+
+/** Inserts person rows (seeding). */
+export async function insertPersons(db: KrrDb, rows: readonly KrrPersonRow[]): Promise<void> {
+  await insertChunked(db, 'krr_persons', rows);
+}
+
+/**
+ * Writes one lookup and its persons (the audit log). Run it in the transaction that reads the
+ * persons, so the answer is never sent without its log entry.
+ */
+export async function insertLookup(db: KrrDb, lookup: KrrLookupRow, persons: readonly string[]): Promise<void> {
+  await db.insertInto('krr_lookups').values(lookup).execute();
+  const rows: KrrLookupPersonRow[] = persons.map((personidentifikator) => ({
+    lookup_id: lookup.id,
+    personidentifikator,
+    looked_up_at: lookup.looked_up_at,
+  }));
+  await insertChunked(db, 'krr_lookup_persons', rows);
+}
+
+/** One lookup of a person, with who made it. */
+export interface PersonLookupRow {
+  lookup_id: string;
+  looked_up_at: number;
+  endpoint: string;
+  consumer_orgno: string;
+  supplier_orgno: string | null;
+  client_id: string;
+  scope: string;
+}
+
+/** Lookups of one person, newest first, at most `limit`, optionally only since `since` (epoch ms). */
+export async function listLookupsOfPerson(
+  db: KrrDb,
+  personidentifikator: string,
+  options: { since?: number; limit: number },
+): Promise<PersonLookupRow[]> {
+  let query = db
+    .selectFrom('krr_lookup_persons as lp')
+    .innerJoin('krr_lookups as l', 'l.id', 'lp.lookup_id')
+    .select(['l.id as lookup_id', 'lp.looked_up_at', 'l.endpoint', 'l.consumer_orgno', 'l.supplier_orgno', 'l.client_id', 'l.scope'])
+    .where('lp.personidentifikator', '=', personidentifikator);
+  if (options.since !== undefined) query = query.where('lp.looked_up_at', '>=', options.since);
+  return query.orderBy('lp.looked_up_at', 'desc').orderBy('l.id').limit(options.limit).execute();
+}
+
+/** Row counts of the audit log (for tests and health views). */
+export async function countLookups(db: KrrDb): Promise<{ lookups: number; persons: number }> {
+  const a = await db.selectFrom('krr_lookups').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const b = await db.selectFrom('krr_lookup_persons').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return { lookups: Number(a.n), persons: Number(b.n) };
+}
+
+/** Every provider. */
+export async function listProviders(db: KrrDb): Promise<KrrProviderRow[]> {
+  return db.selectFrom('krr_providers').selectAll().orderBy('orgnr').execute();
+}
+
+/** The provider with `rolle`, first by orgnr; undefined when there is none. */
+export async function findProviderByRole(db: KrrDb, rolle: ProviderRole): Promise<KrrProviderRow | undefined> {
+  return db.selectFrom('krr_providers').selectAll().where('rolle', '=', rolle).orderBy('orgnr').executeTakeFirst();
+}
+
+/** Inserts a provider unless one with its orgnr exists; true when this call inserted it. */
+export async function insertProviderIfAbsent(db: KrrDb, row: KrrProviderRow): Promise<boolean> {
+  const result = await db
+    .insertInto('krr_providers')
+    .values(row)
+    .onConflict((oc) => oc.column('orgnr').doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
+}
+
+/** The seed state row, if a seed completed. */
+export async function findSeedState(db: KrrDb): Promise<KrrSeedStateRow | undefined> {
+  return db.selectFrom('krr_seed_state').selectAll().where('id', '=', 1).executeTakeFirst();
+}
+
+/**
+ * Claims the seed: inserts the state row unless it exists. On PostgreSQL a concurrent claim
+ * waits for the first transaction and then inserts nothing; SQLite transactions are serial.
+ *
+ * @returns true when this call claimed it
+ */
+export async function claimSeedState(db: KrrDb, row: KrrSeedStateRow): Promise<boolean> {
+  const result = await db
+    .insertInto('krr_seed_state')
+    .values(row)
+    .onConflict((oc) => oc.column('id').doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
+}
+
+/** Whether `krr_persons` has any row. */
+export async function hasPersons(db: KrrDb): Promise<boolean> {
+  return (await db.selectFrom('krr_persons').select('personidentifikator').limit(1).executeTakeFirst()) !== undefined;
+}
