@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../../platform/db/database.ts';
-import { findPersons, insertLookup, krrDb } from '../store/krr-store.ts';
+import { findPersonsAndLogLookup } from '../store/krr-store.ts';
 import type { KrrPerson } from '../wire-types.ts';
 import { checkPersonidentifikatorer } from './check-personidentifikatorer.ts';
 import { notRegistered, registeredPerson } from './person-answer.ts';
@@ -57,33 +57,28 @@ export async function lookupPersons(db: Database, request: LookupRequest, caller
   const ids = checkPersonidentifikatorer(request.personidentifikatorer);
   const lookupId = randomUUID();
   const cutoff = freshnessCutoff(now);
-  const personer = await krrDb(db)
-    .transaction()
-    .execute(async (trx) => {
-      const rows = await findPersons(trx, ids);
-      await insertLookup(
-        trx,
-        {
-          id: lookupId,
-          looked_up_at: now,
-          endpoint: caller.endpoint,
-          consumer_orgno: caller.consumerOrgno,
-          supplier_orgno: caller.supplierOrgno ?? null,
-          client_id: caller.clientId,
-          scope: caller.scopes.join(' '),
-          request_id: caller.requestId,
-          antall: ids.length,
-        },
-        ids,
-      );
-      const byId = new Map(rows.map((r) => [r.personidentifikator, r]));
-      const out: KrrPerson[] = [];
-      for (const id of ids) {
-        const row = byId.get(id);
-        if (row) out.push(registeredPerson(row, request.disclosure, cutoff));
-        else if (request.includeNotRegistered) out.push(notRegistered(id, request.disclosure));
-      }
-      return out;
-    });
+  const rows = await findPersonsAndLogLookup(
+    db,
+    {
+      id: lookupId,
+      looked_up_at: now,
+      endpoint: caller.endpoint,
+      consumer_orgno: caller.consumerOrgno,
+      supplier_orgno: caller.supplierOrgno ?? null,
+      client_id: caller.clientId,
+      scope: caller.scopes.join(' '),
+      request_id: caller.requestId,
+      antall: ids.length,
+    },
+    ids,
+  );
+  // The answer is built only from a read whose log entry was written with it (one atomic step above).
+  const byId = new Map(rows.map((r) => [r.personidentifikator, r]));
+  const personer: KrrPerson[] = [];
+  for (const id of ids) {
+    const row = byId.get(id);
+    if (row) personer.push(registeredPerson(row, request.disclosure, cutoff));
+    else if (request.includeNotRegistered) personer.push(notRegistered(id, request.disclosure));
+  }
   return { lookupId, antall: ids.length, personer };
 }

@@ -2,7 +2,7 @@
  * Kysely queries over the KRR tables. No rules here: the domain decides what to ask and what
  * an answer means.
  */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../platform/db/database.ts';
 import type {
   KrrDb,
@@ -43,6 +43,51 @@ export async function findPersons(db: KrrDb, ids: readonly string[]): Promise<Pe
 }
 
 /** Rows written per multi-row INSERT (well under SQLite's 32 766 parameters for these tables). */
+/**
+ * Reads the persons asked for and writes the lookup's audit entry (`krr_lookups` and one
+ * `krr_lookup_persons` row per person) atomically: either both happen or neither.
+ *
+ * - PostgreSQL: ONE statement (data-modifying CTEs, which run with the query as one atomic
+ *   statement), the identifiers as one `text[]` parameter (`= ANY($1)`, `unnest($1)`): one round
+ *   trip, whatever the number of persons.
+ * - SQLite: one `BEGIN IMMEDIATE` transaction of three statements, the identifiers as one JSON
+ *   array parameter (`json_each`), so no statement has more than a handful of parameters.
+ *
+ * @param ids distinct personidentifikatorer (1..1000, already checked)
+ * @returns the register rows of those persons that are in the register (any order)
+ * @see https://www.postgresql.org/docs/current/queries-with.html#QUERIES-WITH-MODIFYING
+ */
+export async function findPersonsAndLogLookup(db: Database, lookup: KrrLookupRow, ids: readonly string[]): Promise<PersonWithProvider[]> {
+  const k = krrDb(db);
+  if (db.engine === 'postgres') {
+    const { rows } = await sql<PersonWithProvider>`
+      with logged as (
+        insert into krr_lookups (id, looked_up_at, endpoint, consumer_orgno, supplier_orgno, client_id, scope, request_id, antall)
+        values (${lookup.id}, ${lookup.looked_up_at}, ${lookup.endpoint}, ${lookup.consumer_orgno}, ${lookup.supplier_orgno},
+                ${lookup.client_id}, ${lookup.scope}, ${lookup.request_id}, ${lookup.antall})
+      ), logged_persons as (
+        insert into krr_lookup_persons (lookup_id, personidentifikator, looked_up_at)
+        select ${lookup.id}, id, ${lookup.looked_up_at}::bigint from unnest(${ids}::text[]) as id
+      )
+      select p.*, l.sertifikat as leverandoer_sertifikat
+      from krr_persons p left join krr_providers l on l.orgnr = p.postkasseleverandoeradresse
+      where p.personidentifikator = any(${ids}::text[])`.execute(k);
+    return rows;
+  }
+  const json = JSON.stringify(ids);
+  return k.transaction().execute(async (trx) => {
+    const { rows } = await sql<PersonWithProvider>`
+      select p.*, l.sertifikat as leverandoer_sertifikat
+      from krr_persons p left join krr_providers l on l.orgnr = p.postkasseleverandoeradresse
+      where p.personidentifikator in (select value from json_each(${json}))`.execute(trx);
+    await trx.insertInto('krr_lookups').values(lookup).execute();
+    await sql`
+      insert into krr_lookup_persons (lookup_id, personidentifikator, looked_up_at)
+      select ${lookup.id}, value, ${lookup.looked_up_at} from json_each(${json})`.execute(trx);
+    return rows;
+  });
+}
+
 const INSERT_CHUNK = 500;
 
 /** Inserts rows in multi-row INSERTs of {@link INSERT_CHUNK}. */
@@ -55,20 +100,6 @@ async function insertChunked<T extends keyof KrrTables>(db: KrrDb, table: T, row
 /** Inserts person rows (seeding). */
 export async function insertPersons(db: KrrDb, rows: readonly KrrPersonRow[]): Promise<void> {
   await insertChunked(db, 'krr_persons', rows);
-}
-
-/**
- * Writes one lookup and its persons (the audit log). Run it in the transaction that reads the
- * persons, so the answer is never sent without its log entry.
- */
-export async function insertLookup(db: KrrDb, lookup: KrrLookupRow, persons: readonly string[]): Promise<void> {
-  await db.insertInto('krr_lookups').values(lookup).execute();
-  const rows: KrrLookupPersonRow[] = persons.map((personidentifikator) => ({
-    lookup_id: lookup.id,
-    personidentifikator,
-    looked_up_at: lookup.looked_up_at,
-  }));
-  await insertChunked(db, 'krr_lookup_persons', rows);
 }
 
 /** One lookup of a person, with who made it. */
