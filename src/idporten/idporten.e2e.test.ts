@@ -264,6 +264,7 @@ for (const engine of testEngines()) {
         { name: 'a missing state', drop: ['state'], error: 'invalid_request', description: "missing required parameter 'state'" },
         { name: 'a missing nonce', drop: ['nonce'], error: 'invalid_request', description: "missing required parameter 'nonce'" },
         { name: 'an unsupported acr_values', set: { acr_values: 'Level4' }, error: 'invalid_request', description: 'acr_values not supported: Level4 (supported: idporten-loa-substantial idporten-loa-high)' },
+        { name: 'a scope the client is not registered for', set: { scope: 'openid profile krr:user/kontaktinformasjon.read' }, error: 'invalid_scope', description: 'scope not registered for this client: krr:user/kontaktinformasjon.read' },
       ];
       for (const c of cases) {
         it(`redirects ${c.name} back with ${c.error} and stores nothing`, async () => {

@@ -272,6 +272,16 @@ export function createIdportenProvider(platform: Platform, signingJwk: JWK, secr
       nonce: async (ctx: KoaContextWithOIDC, value: unknown) => {
         if (typeof value !== 'string' || value.length === 0) throw new errors.InvalidRequest("missing required parameter 'nonce'");
       },
+      // oidc-provider checks only openid/profile against the client; an API scope the client is
+      // not registered for would be dropped from the token without a word. ID-porten refuses it.
+      scope: async (_ctx: KoaContextWithOIDC, value: unknown, client: any) => {
+        if (value === undefined) return;
+        const registered = new Set(clientExtra<string[]>(client, 'idporten_scopes') ?? []);
+        const unknown = String(value)
+          .split(' ')
+          .filter((s) => s !== '' && !OPENID_SCOPES.has(s) && s !== 'offline_access' && !registered.has(s));
+        if (unknown.length > 0) throw new errors.InvalidScope(`scope not registered for this client: ${unknown.join(' ')}`, unknown[0]);
+      },
       acr_values: async (ctx: KoaContextWithOIDC, value: unknown) => {
         if (value === undefined) return;
         const unknown = String(value)
