@@ -8,7 +8,7 @@ import { createTestDatabase, testEngines, type TestDatabase } from '../db/testin
 import { KeyStore, keysMigrations } from '../keys/key-store.ts';
 import { localJwks, type CachedJwks } from './jwks-source.ts';
 import { mintTestToken, TEST_CONSUMER_ORGNO } from './testing.ts';
-import { TOKEN_CLOCK_SKEW_S, TokenVerifier } from './token-verifier.ts';
+import { TOKEN_CLOCK_SKEW_S, TokenVerifier, VERIFIED_TOKEN_RECHECK_S } from './token-verifier.ts';
 
 const log = pino({ level: 'silent' });
 const ISSUER = 'http://localhost:8080/maskinporten/';
@@ -188,6 +188,54 @@ for (const engine of testEngines()) {
       assert.equal((await verifier.verify(token, { requiredScopes: [SCOPE, 'krr:global/digitalpost.read'], anyOf: true })).clientId, 'test-client');
       await rejectsWith(verifier.verify(token, { requiredScopes: ['a:b', 'c:d'], anyOf: true }), 'AUTH_INSUFFICIENT_SCOPE', 403, /none of the scopes a:b, c:d/);
       await rejectsWith(verifier.verify(await mint({ scope: [] }), { requiredScopes: [SCOPE] }), 'AUTH_INSUFFICIENT_SCOPE', 403, /lacks the scope/);
+    });
+
+    describe('verified tokens kept', () => {
+      /** A verifier whose key lookups are counted: each full verification looks one key up. */
+      const counted = () => {
+        const source = { description: jwks.description, lookups: 0, getKey: (...args: Parameters<CachedJwks['getKey']>) => (source.lookups++, jwks.getKey(...args)) };
+        return { source, verifier: new TokenVerifier({ issuer: ISSUER, jwks: source, now }) };
+      };
+
+      it('checks a token\'s signature once: the same token again reads no key', async () => {
+        const { source, verifier: v } = counted();
+        const token = await mint();
+        for (let i = 0; i < 3; i++) assert.equal((await v.verify(token, { requiredScopes: [SCOPE] })).clientId, 'test-client');
+        assert.equal(source.lookups, 1);
+        await v.verify(await mint({ claims: { jti: 'another' } }));
+        assert.equal(source.lookups, 2);
+      });
+
+      it('still refuses a kept token once expired, for a missing scope, and for another audience, with the same errors', async () => {
+        const { verifier: v } = counted();
+        const token = await mint({ lifetimeS: 60, claims: { aud: 'unspecified' } });
+        await v.verify(token);
+        await rejectsWith(v.verify(token, { requiredScopes: ['krr:global/digitalpost.read'] }), 'AUTH_INSUFFICIENT_SCOPE', 403, /krr:global\/digitalpost\.read/);
+        await rejectsWith(v.verify(token, { audience: 'https://api.example/krr' }), 'AUTH_TOKEN_INVALID', 401, /"aud"/);
+        clock = T0 + (60 + TOKEN_CLOCK_SKEW_S) * 1000;
+        await rejectsWith(v.verify(token), 'AUTH_TOKEN_EXPIRED', 401, /expired/);
+      });
+
+      it(`checks the signature again after ${VERIFIED_TOKEN_RECHECK_S} s`, async () => {
+        const { source, verifier: v } = counted();
+        const token = await mint({ lifetimeS: 3600 });
+        await v.verify(token);
+        clock = T0 + (VERIFIED_TOKEN_RECHECK_S - 1) * 1000;
+        await v.verify(token);
+        assert.equal(source.lookups, 1);
+        clock = T0 + VERIFIED_TOKEN_RECHECK_S * 1000;
+        await v.verify(token);
+        assert.equal(source.lookups, 2);
+      });
+
+      it('does not keep a token that failed: a bad signature is refused every time', async () => {
+        const { source, verifier: v } = counted();
+        const [h, p] = (await mint()).split('.');
+        const forged = `${h}.${p}.${Buffer.from('x'.repeat(256)).toString('base64url')}`;
+        await rejectsWith(v.verify(forged), 'AUTH_TOKEN_INVALID', 401, /signature/);
+        await rejectsWith(v.verify(forged), 'AUTH_TOKEN_INVALID', 401, /signature/);
+        assert.equal(source.lookups, 2);
+      });
     });
 
     it('checks aud against the API\'s audience when it names one', async () => {

@@ -28,6 +28,20 @@ export const TOKEN_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'ES256'] as const;
 /** Longest token accepted, in characters (a Maskinporten token is about 1 KiB). */
 export const MAX_TOKEN_LENGTH = 16_384;
 
+/**
+ * Tokens whose signature was verified are kept (at most this many, least recently verified
+ * dropped first), so an API client that sends the same token on every call, as a Maskinporten
+ * client does for the token's lifetime, costs one signature check instead of one per request.
+ * A kept token still gets every time, issuer and audience check on each use.
+ */
+export const VERIFIED_TOKEN_CACHE_SIZE = 10_000;
+
+/**
+ * A kept token is verified again, signature and all, after this many seconds: a key withdrawn
+ * from the issuer's JWKS stops accepting its tokens within this time (or at their `exp`, if sooner).
+ */
+export const VERIFIED_TOKEN_RECHECK_S = 300;
+
 /** ISO 6523 identifier of an organisation, as in `consumer` and `supplier`. */
 export interface Iso6523Identifier {
   /** Always `iso6523-actorid-upis`. */
@@ -116,6 +130,8 @@ export class TokenVerifier {
   readonly #jwks: JwksSource;
   readonly #now: () => number;
   readonly #typ: string | undefined;
+  /** token → its verified claims and when the signature was checked (epoch ms). */
+  readonly #verified = new Map<string, { payload: JWTPayload; checkedAt: number }>();
 
   constructor(options: TokenVerifierOptions) {
     this.issuer = options.issuer;
@@ -152,6 +168,28 @@ export class TokenVerifier {
     if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH || token.split('.').length !== 3) {
       throw invalid('The token is not a signed JWT (JWS compact serialization)');
     }
+    const now = this.#now();
+    // A token verified before skips the decoding and the signature check (see #keptValid).
+    let payload = this.#keptValid(token, audience, now);
+    if (payload === undefined) payload = await this.#verifySignedJwt(token, audience, now);
+    // A token restricted to an audience (RFC 8707 `resource` → `aud`) is for that API only: an API
+    // that names no audience of its own accepts only tokens without one (or Digdir's "unspecified").
+    if (audience === undefined && payload.aud !== undefined) {
+      const auds = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
+      const foreign = auds.filter((a) => a !== 'unspecified');
+      if (foreign.length > 0) {
+        throw invalid(`The token is restricted to the audience ${foreign.join(', ')}, not this API; ask Maskinporten for a token without resource`);
+      }
+    }
+    // jose checks iat only together with maxTokenAge; Maskinporten's rule is iat ≤ now + 10 s.
+    if ((payload.iat as number) > now / 1000 + TOKEN_CLOCK_SKEW_S) {
+      throw invalid(`The token's iat is more than ${TOKEN_CLOCK_SKEW_S} s in the future`);
+    }
+    return payload as MaskinportenClaims;
+  }
+
+  /** The full verification of a token not kept: shape, header, issuer, then jose's `jwtVerify`. */
+  async #verifySignedJwt(token: string, audience: string | readonly string[] | undefined, now: number): Promise<JWTPayload> {
     let alg: unknown;
     let kid: unknown;
     let unverified: JWTPayload;
@@ -169,7 +207,6 @@ export class TokenVerifier {
     if (typeof unverified.iss !== 'string' || !this.#issuers.includes(unverified.iss)) {
       throw invalid(`The token was not issued by ${this.issuer}`);
     }
-    const now = this.#now();
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, this.#jwks.getKey, {
@@ -184,20 +221,39 @@ export class TokenVerifier {
     } catch (err) {
       throw fromJoseError(err, kid);
     }
-    // A token restricted to an audience (RFC 8707 `resource` → `aud`) is for that API only: an API
-    // that names no audience of its own accepts only tokens without one (or Digdir's "unspecified").
-    if (audience === undefined && payload.aud !== undefined) {
-      const auds = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
-      const foreign = auds.filter((a) => a !== 'unspecified');
-      if (foreign.length > 0) {
-        throw invalid(`The token is restricted to the audience ${foreign.join(', ')}, not this API; ask Maskinporten for a token without resource`);
-      }
+    this.#keep(token, payload, now);
+    return payload;
+  }
+
+  /**
+   * The claims of a kept token when they pass jose's time and audience checks as `jwtVerify`
+   * would make them now (`exp`, `nbf` with the clock skew; `aud`); undefined when the token is
+   * not kept, is due for a new signature check, or fails a check (the full verification then
+   * runs and gives the exact error).
+   */
+  #keptValid(token: string, audience: string | readonly string[] | undefined, now: number): JWTPayload | undefined {
+    const kept = this.#verified.get(token);
+    if (kept === undefined) return undefined;
+    const nowS = Math.floor(now / 1000);
+    const { payload } = kept;
+    const fresh = now - kept.checkedAt < VERIFIED_TOKEN_RECHECK_S * 1000;
+    const timely = (payload.exp as number) > nowS - TOKEN_CLOCK_SKEW_S && (payload.nbf === undefined || (payload.nbf as number) <= nowS + TOKEN_CLOCK_SKEW_S);
+    if (!fresh || !timely) {
+      this.#verified.delete(token);
+      return undefined;
     }
-    // jose checks iat only together with maxTokenAge; Maskinporten's rule is iat ≤ now + 10 s.
-    if ((payload.iat as number) > now / 1000 + TOKEN_CLOCK_SKEW_S) {
-      throw invalid(`The token's iat is more than ${TOKEN_CLOCK_SKEW_S} s in the future`);
+    if (audience !== undefined) {
+      const wanted = typeof audience === 'string' ? [audience] : audience;
+      const auds = payload.aud === undefined ? [] : Array.isArray(payload.aud) ? payload.aud : [payload.aud];
+      if (!auds.some((a) => wanted.includes(a))) return undefined;
     }
-    return payload as MaskinportenClaims;
+    return payload;
+  }
+
+  /** Keeps a token whose signature and claims were verified at `now` (epoch ms). */
+  #keep(token: string, payload: JWTPayload, now: number): void {
+    if (this.#verified.size >= VERIFIED_TOKEN_CACHE_SIZE) this.#verified.delete(this.#verified.keys().next().value as string);
+    this.#verified.set(token, { payload, checkedAt: now });
   }
 }
 
