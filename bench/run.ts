@@ -31,15 +31,15 @@ options:
   --size smoke|full     smoke: 1 round × 3 s, 1 s warm-up, pipelining 1 only (CI, well under a minute)
                         full (default): 3 rounds × 10 s, 3 s warm-up, plus a pipelined (-p10) variant
   --duration S          measured seconds per round and side
-  --connections C       concurrent keep-alive connections (default 100); for the login
-                        workloads: virtual browsers
+  --connections C       concurrent keep-alive connections (default 100, krr-lookup 8); for the
+                        login workloads: virtual browsers
   --pipelining P        only this pipelining depth (default: 1, plus 10 in full)
   --rounds N            measured rounds per side
   --warmup S            warm-up seconds per side and variant
   --log-level L         pino level of our server (default info; its stdout goes to /dev/null)
-  --database-url URL    postgres://… for servers with a database (the ours of maskinporten-grant
-                        and idporten-login*): each makes a fresh database there and drops it;
-                        default a SQLite file
+  --database-url URL    postgres://… for servers with a database (the ours of maskinporten-grant,
+                        idporten-login* and krr-lookup*): each makes a fresh database there and
+                        drops it; default a SQLite file
   --profile DIR         run the servers with --cpu-prof, profiles written to DIR
   --json FILE           write the JSON here instead of bench/results/<workload>-<timestamp>.json
   -h, --help`;
@@ -112,6 +112,7 @@ const settings: RunSettings = {
   warmupS: positiveInt('warmup', values.warmup) ?? (smoke ? 1 : 3),
   rounds: positiveInt('rounds', values.rounds) ?? (smoke ? 1 : 3),
   variants,
+  connectionsGiven: values.connections !== undefined,
   logLevel,
   ...(databaseUrl ? { databaseUrl } : {}),
   ...(values.profile ? { profileDir: resolve(values.profile) } : {}),

@@ -12,7 +12,7 @@ import { keysErrors } from './platform/keys/key-store.ts';
 import { outboxErrors } from './platform/outbox/outbox.ts';
 import { pkiErrors } from './platform/pki/test-pki.ts';
 import { idportenErrors } from './idporten/index.ts';
-import { krrErrors } from './krr/index.ts';
+import { krrErrors, krrPostkasseErrors, minprofilErrors } from './krr/index.ts';
 import { maskinportenErrors, maskinportenGrantErrors } from './maskinporten/index.ts';
 import { registersErrors } from './registers/index.ts';
 
@@ -38,6 +38,8 @@ export const errorCatalogues: ErrorCatalogue[] = [
   { area: 'Maskinporten self-service API', source: 'src/maskinporten/errors.ts', codes: maskinportenErrors },
   { area: 'ID-porten', source: 'src/idporten/errors.ts', codes: idportenErrors },
   { area: 'KRR', source: 'src/krr/errors.ts', codes: krrErrors },
+  { area: 'KRR MinProfil', source: 'src/krr/minprofil/errors.ts', codes: minprofilErrors },
+  { area: 'KRR mailbox-provider API', source: 'src/krr/postkasse-errors.ts', codes: krrPostkasseErrors },
 ];
 
 /** `docs/errors.md`, rendered from {@link errorCatalogues}. */

@@ -57,6 +57,12 @@ export function formatTable(result: WorkloadResult): string {
         : `target (${target.variant}): ours ≥ ${num(abs.requestsPerSecond)} ${per}/s → measured ${num(abs.measured)} ${per}/s: ${abs.met ? 'met' : 'NOT met'}`,
     );
   }
+  const lat = target.latency;
+  if (lat && Number.isFinite(lat.measured)) {
+    out.push(
+      `target (${target.variant}): ours p99 < ${lat.p99Ms} ms at ${lat.connections} connections → measured ${ms(lat.measured)} ms: ${lat.met ? 'met' : 'NOT met'}`,
+    );
+  }
   out.push(`CPU-cost ratio = peer ÷ ours server CPU time per ${per === 'req' ? 'request' : per}: the ${per}/s ratio two quiet, saturated cores would show`);
   for (const note of result.notes) out.push(`note: ${note}`);
   for (const failure of result.failures) out.push(`FAILED: ${failure}`);

@@ -34,6 +34,11 @@ export interface RunSettings {
   /** Measured rounds per side and variant. */
   rounds: number;
   variants: Variant[];
+  /**
+   * True when `--connections` was given; otherwise a workload's own `connections` replaces the
+   * default (100) in its variants.
+   */
+  connectionsGiven?: boolean;
   /** pino level of servers that log. */
   logLevel: string;
   /** `--database-url`, passed to the servers (see `ServerChildOptions.databaseUrl`). */
@@ -147,6 +152,8 @@ export interface WorkloadResult {
       projected: number | undefined;
       met: boolean;
     };
+    /** The workload's latency goal for ours: median p99 of the primary variant below `p99Ms`. */
+    latency?: { p99Ms: number; connections: number; measured: number; met: boolean };
   };
   /** Conditions that make the figures doubtful (e.g. the generator, not the server, saturated). */
   notes: string[];
@@ -202,6 +209,7 @@ async function load(
   pinned: boolean,
   batch?: BodyBatch,
   flow?: { driver: FlowDriver; side: Side },
+  nextBody?: () => string,
 ): Promise<{
   result: AutocannonResult | FlowLoadResult;
   serverCpuPercent: number | undefined;
@@ -251,6 +259,20 @@ async function load(
     });
     if (stopRequested) instance.stop();
     result = await instance;
+  } else if (nextBody) {
+    // A fresh body per request, made now (the workload's generator).
+    result = await autocannon({
+      url: server.origin,
+      ...common,
+      requests: [
+        {
+          method: request.method,
+          path: request.path,
+          ...(request.headers ? { headers: request.headers } : {}),
+          setupRequest: (req) => ({ ...req, body: nextBody() }),
+        },
+      ],
+    });
   } else {
     result = await autocannon({
       url: server.origin + request.path,
@@ -321,10 +343,17 @@ export async function runWorkload(workload: Workload, settings: RunSettings): Pr
   const { print } = settings;
   const servers = {} as Record<Side, ServerProcess>;
   const variants: VariantResult[] = [];
-  const { feed } = workload;
+  const { feed, generator } = workload;
   const requests = {} as Record<Side, BenchRequest>;
+  const nextBody = {} as Record<Side, (() => string) | undefined>;
+  // A workload's own connection count replaces the default unless --connections was given.
+  const connections = workload.connections;
+  const sized =
+    connections === undefined || settings.connectionsGiven
+      ? settings.variants
+      : settings.variants.map((v) => ({ ...v, connections, name: v.name.replace(/^c\d+/, `c${connections}`) }));
   // A flow has no pipelining: its pipelined variants are skipped.
-  const variantsToRun = workload.flow ? settings.variants.filter((v) => v.pipelining === 1) : settings.variants;
+  const variantsToRun = workload.flow ? sized.filter((v) => v.pipelining === 1) : sized;
   const flowOf = (side: Side) => (workload.flow ? { driver: workload.flow, side } : undefined);
   if (variantsToRun.length === 0) failures.push(`${workload.name} is measured in flows, which have no pipelining: run it without --pipelining, or with --pipelining 1`);
   const unit = workload.flow?.unit ?? 'requests';
@@ -366,14 +395,21 @@ export async function runWorkload(workload: Workload, settings: RunSettings): Pr
       mkdirSync(dir, { recursive: true });
       const server = await startServer({
         entry: workload.servers[side].entry,
-        child: { tmpDir: dir, logLevel: settings.logLevel, ...(settings.databaseUrl ? { databaseUrl: settings.databaseUrl } : {}) },
+        child: {
+          tmpDir: dir,
+          logLevel: settings.logLevel,
+          size: settings.size,
+          ...(settings.databaseUrl ? { databaseUrl: settings.databaseUrl } : {}),
+          ...(side === 'peer' && servers.ours?.details !== undefined ? { ours: servers.ours.details } : {}),
+        },
         pinning: settings.pinning,
         stderrPath: join(dir, 'stderr.log'),
         ...(settings.profileDir ? { nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${settings.profileDir}`, `--cpu-prof-name=${workload.name}-${side}.cpuprofile`] } : {}),
       });
       live.add(server);
       servers[side] = server;
-      requests[side] = feed ? feed.request(side, server.details) : workload.request;
+      requests[side] = feed ? feed.request(side, server.details) : generator ? generator.request(side, server.details) : workload.request;
+      nextBody[side] = generator?.bodies(side, server.details);
       print(`  ${side}: ${workload.servers[side].label} listening at ${server.origin} (pid ${server.pid})`);
     }
     if (feed) {
@@ -392,7 +428,7 @@ export async function runWorkload(workload: Workload, settings: RunSettings): Pr
         continue;
       }
       const { method, path, headers } = requests[side];
-      const body = feed ? (await feed.prepare(side, 1, 1, servers[side].details))[0] : requests[side].body;
+      const body = feed ? (await feed.prepare(side, 1, 1, servers[side].details))[0] : (nextBody[side]?.() ?? requests[side].body);
       const response = await fetch(servers[side].origin + path, { method, ...(headers ? { headers } : {}), ...(body !== undefined ? { body } : {}) });
       try {
         workload.verify(side, { status: response.status, headers: response.headers, body: await response.text() });
@@ -410,7 +446,7 @@ export async function runWorkload(workload: Workload, settings: RunSettings): Pr
         );
         for (const side of SIDES) {
           const batch = await prepareBatch(side, variant, settings.warmupS);
-          const { result } = await load(requests[side], servers[side], variant, settings.warmupS, settings.pinning.enabled, batch, flowOf(side));
+          const { result } = await load(requests[side], servers[side], variant, settings.warmupS, settings.pinning.enabled, batch, flowOf(side), nextBody[side]);
           failures.push(...batchFailures(`${variant.name} warm-up ${side}`, batch), ...failuresOf(`${variant.name} warm-up ${side}`, result));
         }
         const rounds: RoundResult[] = [];
@@ -426,6 +462,7 @@ export async function runWorkload(workload: Workload, settings: RunSettings): Pr
               settings.pinning.enabled,
               batch,
               flowOf(side),
+              nextBody[side],
             );
             failures.push(...batchFailures(`${variant.name} round ${round} ${side}`, batch), ...failuresOf(`${variant.name} round ${round} ${side}`, result));
             const r: RoundResult = {
@@ -491,7 +528,8 @@ export async function runWorkload(workload: Workload, settings: RunSettings): Pr
       }
     }
   } finally {
-    for (const side of SIDES) {
+    // The peer first: it may use ours' database (ServerChildOptions.ours).
+    for (const side of [...SIDES].reverse()) {
       const server = servers[side];
       if (!server) continue;
       await server.stop();
@@ -526,8 +564,8 @@ export async function runWorkload(workload: Workload, settings: RunSettings): Pr
       rounds: settings.rounds,
       logLevel: settings.logLevel,
       database: settings.databaseUrl ? settings.databaseUrl.replace(/\/\/[^@/]*@/, '//') : 'sqlite (a fresh file)',
-      request: feed
-        ? SIDES.map((side) => (requests[side] ? `${side}: ${requests[side].method} ${requests[side].path}` : `${side}: ?`)).join('; ') + ' (a fresh body per request)'
+      request: feed || generator
+        ? SIDES.map((side) => (requests[side] ? `${side}: ${requests[side].method} ${requests[side].path}` : `${side}: ?`)).join('; ') + (feed ? ' (a fresh body per request)' : ' (a fresh body per request, made while loading)')
         : `${workload.request.method} ${workload.request.path}`,
     },
     variants,
@@ -546,6 +584,16 @@ export async function runWorkload(workload: Workload, settings: RunSettings): Pr
               measured: absoluteMeasured,
               projected,
               met: (goalCores > serverCores ? (projected ?? Number.NaN) : absoluteMeasured) >= absoluteGoal,
+            },
+          }
+        : {}),
+      ...(workload.target.p99Ms !== undefined
+        ? {
+            latency: {
+              p99Ms: workload.target.p99Ms,
+              connections: primary?.connections ?? 0,
+              measured: primary?.ours.latencyP99Ms ?? Number.NaN,
+              met: (primary?.ours.latencyP99Ms ?? Number.NaN) < workload.target.p99Ms,
             },
           }
         : {}),

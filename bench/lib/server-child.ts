@@ -17,6 +17,13 @@ export interface ServerChildOptions {
    * fresh database there and drops it on exit); absent = a SQLite file in `tmpDir`.
    */
   databaseUrl?: string;
+  /** `--size`: servers that load data may size it by this (e.g. the persons of a register). */
+  size?: 'smoke' | 'full';
+  /**
+   * The peer only: what ours passed to `announceListening` (ours starts first and stops last), so
+   * a peer can serve from ours' database (`krr-lookup`).
+   */
+  ours?: unknown;
 }
 
 /** The message a server child sends when it accepts connections. */

@@ -55,6 +55,19 @@ export interface RequestFeed {
   prepare(side: Side, count: number, durationS: number, details: unknown): Promise<string[]>;
 }
 
+/**
+ * A workload whose every request gets a fresh body that is cheap to make (random keys, not a
+ * signature): autocannon calls `next()` for each request, in the generator's process, while the
+ * load runs. Unlike {@link RequestFeed} nothing is prepared in advance, so large bodies at high
+ * rates cost no memory.
+ */
+export interface RequestGenerator {
+  /** The request template of `side` (method, path, headers); `details` as in {@link RequestFeed.request}. */
+  request(side: Side, details: unknown): Omit<BenchRequest, 'body'>;
+  /** The body maker of `side`: each call returns the next request's body. */
+  bodies(side: Side, details: unknown): () => string;
+}
+
 /** One response as seen by the pre-flight check. */
 export interface PreflightResponse {
   status: number;
@@ -73,6 +86,10 @@ export interface Workload {
   request: BenchRequest;
   /** Per-side requests with a fresh body each; replaces {@link Workload.request} when set. */
   feed?: RequestFeed;
+  /** Per-side requests with a fresh body made per request while loading; replaces {@link Workload.request} when set. */
+  generator?: RequestGenerator;
+  /** Connections (the variants' `cN`) when `--connections` is not given; default 100. */
+  connections?: number;
   /**
    * A workload measured in complete multi-request flows (a login with cookies), driven by
    * `lib/flow-driver.ts` instead of autocannon: `connections` is then the number of virtual
@@ -90,7 +107,8 @@ export interface Workload {
   /**
    * Ours ÷ peer requests/s (pipelining 1) that the workload must reach; `aspiration` is the
    * spec's goal; `requestsPerSecond` an absolute goal for ours (median, pipelining 1), if any,
-   * stated for `cores` server cores (default: the cores the server gets in the run, 1 pinned).
+   * stated for `cores` server cores (default: the cores the server gets in the run, 1 pinned);
+   * `p99Ms` a latency goal for ours (median of the rounds' p99, pipelining 1), if any.
    */
-  target: { ratio: number; aspiration?: number; requestsPerSecond?: number; cores?: number };
+  target: { ratio: number; aspiration?: number; requestsPerSecond?: number; cores?: number; p99Ms?: number };
 }

@@ -53,7 +53,7 @@ export {
   type RegistryOptions,
 } from './domain/clients-admin.ts';
 export { CLIENTS_PATH, DCR_SCOPES } from './routes/admin-routes.ts';
-export { findIdportenClient, insertIdportenClient, updateIdportenClient } from './store/clients-store.ts';
+export { findIdportenClient, insertIdportenClient, listRegisteredClientUrls, updateIdportenClient } from './store/clients-store.ts';
 export { idportenIssuer, IDPORTEN_PATH, PROVIDER_ROUTES, PAR_LIFETIME_S, INTROSPECTION_SCOPE, UI_LOCALES } from './provider/create-provider.ts';
 export {
   createMinidAccount,

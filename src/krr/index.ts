@@ -10,9 +10,13 @@ import type { Platform } from '../platform/platform.ts';
 import { ensureProviders } from './domain/providers.ts';
 import { seedKrr } from './domain/seed.ts';
 import { JOSE_ANSWER_LIFETIME_S, KRR_PATH, krrIssuer, lookupRoutes } from './routes/lookup-routes.ts';
+import { postkasseRoutes } from './routes/postkasse-routes.ts';
 import { krrMigrations } from './store/migrations.ts';
+import { MINPROFIL_PATH, minprofilMigrations, minprofilRoutes } from './minprofil/minprofil.ts';
 
 export { krrErrors, type KrrErrorCode } from './errors.ts';
+export { krrPostkasseErrors } from './postkasse-errors.ts';
+export { minprofilErrors, minprofilMigrations, MINPROFIL_PATH, MINPROFIL_CLIENT_ID, type MinprofilErrorCode } from './minprofil/minprofil.ts';
 export { krrMigrations } from './store/migrations.ts';
 export {
   KRR_SCOPE_KONTAKTINFORMASJON,
@@ -58,12 +62,15 @@ export const krrComponent: Component = {
     en: 'The contact and reservation register: e-mail, mobile, reservation, language and digital mailbox, with the Maskinporten-protected lookup service (REST).',
   },
   paths: [KRR_PATH],
-  migrations: krrMigrations,
+  migrations: [...krrMigrations, ...minprofilMigrations],
   plugin: async (app, { platform }) => {
     await lookupRoutes(app, platform);
+    await postkasseRoutes(app, platform);
     serveJwks(app, `${KRR_PATH}/jwks`, platform.keys, krrIssuer(platform.config));
+    await minprofilRoutes(app, platform);
   },
   links: [
+    { kind: 'page', label: { nb: 'Min profil', nn: 'Min profil', en: 'My profile' }, href: MINPROFIL_PATH },
     { kind: 'api', label: { nb: 'Oppslag (v2)', nn: 'Oppslag (v2)', en: 'Lookup (v2)' }, href: `${KRR_PATH}/rest/v2/personer` },
     { kind: 'api', label: { nb: 'Printsertifikat', nn: 'Printsertifikat', en: 'Print certificate' }, href: `${KRR_PATH}/rest/v2/printSertifikat` },
     { kind: 'openapi', label: { nb: 'OpenAPI', en: 'OpenAPI' }, href: `${KRR_PATH}/openapi.json` },

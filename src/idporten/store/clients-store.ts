@@ -165,6 +165,26 @@ export async function listIdportenClients(
 }
 
 /**
+ * Every URL registered on an active client: its `redirect_uris`, `post_logout_redirect_uris` and
+ * `client_uri`. For other components that accept only URLs "registered with Digdir" (KRR
+ * MinProfil's `?gotoUrl=`).
+ *
+ * @returns the URLs as registered, in no particular order (duplicates possible)
+ */
+export async function listRegisteredClientUrls(db: Database): Promise<string[]> {
+  const rows = await idportenDb(db)
+    .selectFrom('idporten_clients')
+    .select(['redirect_uris', 'post_logout_redirect_uris', 'client_uri'])
+    .where('active', '=', 1)
+    .execute();
+  return rows.flatMap((r) => [
+    ...(JSON.parse(r.redirect_uris) as string[]),
+    ...(JSON.parse(r.post_logout_redirect_uris) as string[]),
+    ...(r.client_uri ? [r.client_uri] : []),
+  ]);
+}
+
+/**
  * Which of `kids` are registered on another client than `clientId` (`kid` → owner's client_id).
  */
 export async function findKidOwners(db: Database, kids: readonly string[], clientId: string): Promise<Map<string, string>> {

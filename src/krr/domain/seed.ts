@@ -25,6 +25,7 @@ import { EBOKS_ORGNR, POSTEN_BRING_ORGNR, syntheticPersons, type SyntheticPerson
 import { krrError } from '../errors.ts';
 import { claimSeedState, hasPersons, insertPersons, krrDb } from '../store/krr-store.ts';
 import type { KrrPersonRow } from '../store/tables.ts';
+import { emptyPersonRow } from './person-row.ts';
 
 const DAY_MS = 86_400_000;
 /** Stale timestamps are at least this many days old (18 months is at most 549 days). */
@@ -117,7 +118,7 @@ export function* krrRegister(seed: string, count: number, now: number): Generato
       yield null;
       continue;
     }
-    const row = emptyRow(person.pid, now);
+    const row = emptyPersonRow(person.pid, now);
     if (person.status === 'doed' || r < 0.05) {
       row.status = 'SLETTET';
       yield row;
@@ -178,31 +179,6 @@ export function* krrRegister(seed: string, count: number, now: number): Generato
   }
 }
 
-function emptyRow(personidentifikator: string, now: number): KrrPersonRow {
-  return {
-    personidentifikator,
-    status: 'AKTIV',
-    reservasjon: 'NEI',
-    reservasjonstidspunkt: null,
-    reservasjon_oppdatert: null,
-    epostadresse: null,
-    epostadresse_oppdatert: null,
-    epostadresse_sist_verifisert: null,
-    epostadresse_sist_validert: null,
-    epostadresse_duplisert: 0,
-    mobiltelefonnummer: null,
-    mobiltelefonnummer_oppdatert: null,
-    mobiltelefonnummer_sist_verifisert: null,
-    mobiltelefonnummer_sist_validert: null,
-    mobiltelefonnummer_duplisert: 0,
-    spraak: null,
-    spraak_oppdatert: null,
-    postkasseadresse: null,
-    postkasseleverandoeradresse: null,
-    postkasse_sertifikat: null,
-    updated_at: now,
-  };
-}
 
 const DOMAINS = ['example.com', 'example.net', 'example.org'] as const;
 

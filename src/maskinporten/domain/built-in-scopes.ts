@@ -5,10 +5,14 @@
  *
  * `at_max_age`: 600 s for the self-service scopes (an admin token need not live long), 3600 s
  * for the lookup and message-exchange scopes. Only `grunnmur:delegations.write` is open to every
- * organisation; the others need an access grant, as in the real service.
+ * organisation; the others need an access grant, as in the real service (KRR's mailbox-provider
+ * scope comes with grants for the two mailbox providers, {@link BUILT_IN_ACCESS}).
  */
 import type { Database } from '../../platform/db/database.ts';
-import { DIGDIR_ORGNR } from '../../registers/index.ts';
+import { DIGDIR_ORGNR, EBOKS_ORGNR, POSTEN_BRING_ORGNR } from '../../registers/index.ts';
+import { maskinportenDb } from '../store/db.ts';
+import { upsertScopeAccess } from '../store/scopes-store.ts';
+import { registryChanged } from './grant/registry-cache.ts';
 import { ensureScope, type NowOption, type ScopeDefinition } from './scopes.ts';
 
 const MP = ['maskinporten'];
@@ -29,7 +33,21 @@ const selfService: ScopeDefinition[] = [
 const krr: ScopeDefinition[] = [
   { name: 'krr:global/kontaktinformasjon.read', description: 'Oppslag i Kontaktregisteret: e-postadresse, mobilnummer, varslingsstatus og språk' },
   { name: 'krr:global/digitalpost.read', description: 'Oppslag i Kontaktregisteret: digital postkasse og krypteringssertifikat' },
+  {
+    name: 'krr:global/postkasseleverandoer.write',
+    description: 'Kontaktregisteret for postkasseleverandører: opprette, velge, oppdatere og slette digitale postkasser for innbyggere',
+  },
 ].map((s) => ({ ...s, owner_orgno: DIGDIR_ORGNR, allowed_integration_types: ['maskinporten', 'krr'], at_max_age: 3600 }));
+
+/**
+ * Access granted when a built-in scope is created (never again, so an operator's later
+ * revocation survives restarts): KRR's mailbox-provider API is for the two digital mailbox
+ * providers (Digipost: Posten Bring AS, and e-Boks AS), as in the real register. The scope name
+ * is Grunnmur's own (the real provider interface is SOAP; see src/krr/README.md).
+ */
+const BUILT_IN_ACCESS: Readonly<Record<string, readonly string[]>> = {
+  'krr:global/postkasseleverandoer.write': [POSTEN_BRING_ORGNR, EBOKS_ORGNR],
+};
 
 /**
  * Folkeregisteret person lookups (Grunnmur's registers). The real scope belongs to Skatteetaten
@@ -86,7 +104,10 @@ const grunnmur: ScopeDefinition[] = [
 export const BUILT_IN_SCOPES: readonly ScopeDefinition[] = [...selfService, ...krr, ...folkeregister, ...eformidling, ...grunnmur];
 
 /**
- * Creates every built-in scope that does not exist yet (existing ones are left as they are).
+ * Creates every built-in scope that does not exist yet (existing ones are left as they are), and
+ * gives the consumers in {@link BUILT_IN_ACCESS} access to a scope created now. (Not one
+ * transaction with the scope: a crash between the two leaves the scope without those grants,
+ * which `grunnmur` / the self-service API can add.)
  *
  * @returns the names created now
  */
@@ -94,6 +115,11 @@ export async function ensureBuiltInScopes(db: Database, options: NowOption = {})
   const created: string[] = [];
   for (const definition of BUILT_IN_SCOPES) {
     if (await ensureScope(db, definition, options)) created.push(definition.name);
+  }
+  const now = options.now ?? Date.now();
+  for (const name of created) {
+    for (const consumerOrgno of BUILT_IN_ACCESS[name] ?? []) await upsertScopeAccess(maskinportenDb(db), name, consumerOrgno, now);
+    if (BUILT_IN_ACCESS[name]) registryChanged();
   }
   return created;
 }
