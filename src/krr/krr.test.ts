@@ -426,6 +426,41 @@ for (const engine of testEngines()) {
       });
     });
 
+    describe('PATCH /rest/v1/person (ID-porten token with krr:user/spraak.write)', () => {
+      const idportenToken = async (scope: string) => {
+        const issuer = ownIdportenIssuer(t.platform.config);
+        return mintTestToken(await t.platform.keys.getSigningKey(issuer), issuer, { scope, clientId: 'minside', consumerOrgno: '889640782', claims: { aud: 'unspecified', pid: P.full }, header: { typ: 'at+jwt' } });
+      };
+      const patch = async (body: unknown, scope: string) =>
+        t.app.inject({ method: 'PATCH', url: '/krr/rest/v1/person', payload: body as object, headers: { authorization: `Bearer ${await idportenToken(scope)}` } });
+
+      it("changes the person's language, sets spraak_oppdatert, and answers the person as GET does", async () => {
+        const before = Date.now();
+        const res = await patch({ spraak: 'se' }, 'openid krr:user/spraak.write krr:user/kontaktinformasjon.read');
+        assert.equal(res.statusCode, 200, res.body);
+        const p = res.json() as Record<string, unknown>;
+        assert.equal(p.spraak, 'se');
+        assert.ok(Date.parse(String(p.spraak_oppdatert)) >= before - 1000);
+        const row = await krrDb(t.platform.db).selectFrom('krr_persons').selectAll().where('personidentifikator', '=', P.full).executeTakeFirstOrThrow();
+        assert.equal(row.spraak, 'se');
+        assert.equal((await listLookupsOf(t.platform.db, P.full))[0]!.endpoint, 'PATCH /rest/v1/person');
+      });
+
+      it('refuses an unknown language, another member and a token without krr:user/spraak.write, and changes nothing', async () => {
+        const before = await snapshot(t);
+        const bad = await patch({ spraak: 'de' }, 'krr:user/spraak.write');
+        assert.equal(bad.statusCode, 400);
+        assert.equal(bad.json().code, 'PLATFORM_VALIDATION_FAILED');
+        const extra = await patch({ spraak: 'en', epostadresse: 'x@example.com' }, 'krr:user/spraak.write');
+        assert.equal(extra.statusCode, 400);
+        assert.equal(extra.json().code, 'PLATFORM_VALIDATION_FAILED');
+        const readOnly = await patch({ spraak: 'en' }, 'krr:user/kontaktinformasjon.read');
+        assert.equal(readOnly.statusCode, 403);
+        assert.equal(readOnly.json().code, 'AUTH_INSUFFICIENT_SCOPE');
+        assert.equal(await snapshot(t), before);
+      });
+    });
+
     describe('typed client', () => {
       it('looks up over HTTP with its own token and rethrows problems with their code', async () => {
         const client = createKrrClient('', (async (input: string | URL | Request, init?: RequestInit) => {

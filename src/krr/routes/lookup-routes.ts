@@ -4,7 +4,7 @@
  *
  * @see specs/krr-dpi-esign.md §1; https://docs.digdir.no/docs/Kontaktregisteret/oppslagstjenesten_rest
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { SignJWT } from 'jose';
 import {
   bearerSecurity,
@@ -18,7 +18,8 @@ import {
 import type { Platform } from '../../platform/platform.ts';
 import { lookupPersons, type LookupCaller } from '../domain/lookup.ts';
 import { getPrintSertifikat } from '../domain/providers.ts';
-import { globalDisclosure, KRR_GLOBAL_SCOPES, KRR_USER_SCOPES, userDisclosure } from '../domain/scopes.ts';
+import { globalDisclosure, KRR_GLOBAL_SCOPES, KRR_USER_SCOPE_SPRAAK_WRITE, KRR_USER_SCOPES, userDisclosure } from '../domain/scopes.ts';
+import { setSpraak, SPRAAK_VALUES } from '../minprofil/domain/profile.ts';
 import type { PersonerRequest } from '../wire-types.ts';
 import {
   personerRequestSchema,
@@ -128,26 +129,64 @@ export async function lookupRoutes(app: FastifyInstance, platform: Platform): Pr
         },
       },
     },
+    async (request, reply) => answerOwnPerson(request, reply, 'GET /rest/v1/person'),
+  );
+
+  /**
+   * The person's own entry, looked up (and logged) now, as JSON or, with `Accept:
+   * application/jose`, as a JWS signed by KRR for the token's client.
+   */
+  async function answerOwnPerson(request: FastifyRequest, reply: FastifyReply, endpoint: string): Promise<FastifyReply> {
+    const token = getIdportenToken(request);
+    const result = await lookupPersons(
+      platform.db,
+      { personidentifikatorer: [token.pid], includeNotRegistered: true, disclosure: userDisclosure(token.scopes) },
+      callerOf(token, endpoint, request.id, [...KRR_USER_SCOPES, KRR_USER_SCOPE_SPRAAK_WRITE]),
+    );
+    const person = result.personer[0]!;
+    reply.header('cache-control', 'no-store');
+    if (!wantsJose(request)) return reply.type('application/json; charset=utf-8').send(JSON.stringify(person));
+    const key = await platform.keys.getSigningKey(issuer);
+    const now = Math.floor(Date.now() / 1000);
+    const jws = await new SignJWT({ ...person })
+      .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT' })
+      .setIssuer(issuer)
+      .setAudience(token.clientId)
+      .setIssuedAt(now)
+      .setExpirationTime(now + JOSE_ANSWER_LIFETIME_S)
+      .sign(key.privateKey);
+    return reply.type('application/jose').send(jws);
+  }
+
+  app.patch<{ Body: { spraak: string } }>(
+    `${KRR_PATH}/rest/v1/person`,
+    {
+      onRequest: requireIdportenScopes(platform, [KRR_USER_SCOPE_SPRAAK_WRITE]),
+      schema: {
+        tags,
+        summary: "Changes the logged-in person's preferred language (ID-porten token with krr:user/spraak.write)",
+        description:
+          'Body `{"spraak": "nb" | "nn" | "en" | "se"}`. Sets `spraak` and `spraak_oppdatert` of the token’s pid in the national register ' +
+          '(a person not in the register is registered, as in MinProfil; tell the user the change is not for your service only). ' +
+          'Answers the person as `GET` does, with the fields the token’s read scopes allow; that read is logged like the others.',
+        ...idportenBearerSecurity([KRR_USER_SCOPE_SPRAAK_WRITE]),
+        body: {
+          type: 'object',
+          required: ['spraak'],
+          additionalProperties: false,
+          properties: { spraak: { type: 'string', enum: [...SPRAAK_VALUES] } },
+        },
+        response: {
+          200: { description: 'The person after the change (JSON or JWS, as for GET)', content: { 'application/json': { schema: personSchema }, 'application/jose': { schema: { type: 'string' } } } },
+          400: problemResponses[400],
+          401: problemResponses[401],
+          403: problemResponses[403],
+        },
+      },
+    },
     async (request, reply) => {
-      const token = getIdportenToken(request);
-      const result = await lookupPersons(
-        platform.db,
-        { personidentifikatorer: [token.pid], includeNotRegistered: true, disclosure: userDisclosure(token.scopes) },
-        callerOf(token, 'GET /rest/v1/person', request.id, KRR_USER_SCOPES),
-      );
-      const person = result.personer[0]!;
-      reply.header('cache-control', 'no-store');
-      if (!wantsJose(request)) return reply.type('application/json; charset=utf-8').send(JSON.stringify(person));
-      const key = await platform.keys.getSigningKey(issuer);
-      const now = Math.floor(Date.now() / 1000);
-      const jws = await new SignJWT({ ...person })
-        .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT' })
-        .setIssuer(issuer)
-        .setAudience(token.clientId)
-        .setIssuedAt(now)
-        .setExpirationTime(now + JOSE_ANSWER_LIFETIME_S)
-        .sign(key.privateKey);
-      return reply.type('application/jose').send(jws);
+      await setSpraak({ db: platform.db }, getIdportenToken(request).pid, request.body.spraak);
+      return answerOwnPerson(request, reply, 'PATCH /rest/v1/person');
     },
   );
 

@@ -40,6 +40,17 @@ const krr: ScopeDefinition[] = [
 ].map((s) => ({ ...s, owner_orgno: DIGDIR_ORGNR, allowed_integration_types: ['maskinporten', 'krr'], at_max_age: 3600 }));
 
 /**
+ * Kontaktregisteret for the logged-in person (ID-porten tokens, "brukerstyrt datadeling"): open to
+ * every ID-porten client, as in the real service once the terms are accepted.
+ * @see https://docs.digdir.no/docs/Kontaktregisteret/Brukerspesifikt-oppslag_rest
+ */
+const krrUser: ScopeDefinition[] = [
+  { name: 'krr:user/kontaktinformasjon.read', description: 'Kontaktregisteret: innlogget brukers e-postadresse, mobilnummer, varslingsstatus og språk' },
+  { name: 'krr:user/digitalpost.read', description: 'Kontaktregisteret: innlogget brukers digitale postkasse og krypteringssertifikat' },
+  { name: 'krr:user/spraak.write', description: 'Kontaktregisteret: endre innlogget brukers foretrukne språk' },
+].map((s) => ({ ...s, owner_orgno: DIGDIR_ORGNR, allowed_integration_types: ['idporten'], accessible_for_all: true, requires_user_authentication: true }));
+
+/**
  * Access granted when a built-in scope is created (never again, so an operator's later
  * revocation survives restarts): KRR's mailbox-provider API is for the two digital mailbox
  * providers (Digipost: Posten Bring AS, and e-Boks AS), as in the real register. The scope name
@@ -101,7 +112,7 @@ const grunnmur: ScopeDefinition[] = [
 ];
 
 /** Every built-in scope, in the order they are created. */
-export const BUILT_IN_SCOPES: readonly ScopeDefinition[] = [...selfService, ...krr, ...folkeregister, ...eformidling, ...grunnmur];
+export const BUILT_IN_SCOPES: readonly ScopeDefinition[] = [...selfService, ...krr, ...krrUser, ...folkeregister, ...eformidling, ...grunnmur];
 
 /**
  * Creates every built-in scope that does not exist yet (existing ones are left as they are), and

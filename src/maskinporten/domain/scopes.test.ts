@@ -214,7 +214,12 @@ for (const engine of testEngines()) {
       assert.equal(move?.owner_orgno, DIGDIR_ORGNR);
       const all = await listPublicScopes(db);
       assert.ok(all.every((s) => s.owner_orgno === DIGDIR_ORGNR));
-      assert.deepEqual(all.filter((s) => s.accessible_for_all).map((s) => s.name), ['grunnmur:delegations.write']);
+      assert.deepEqual(all.filter((s) => s.accessible_for_all).map((s) => s.name).sort(), [
+        'grunnmur:delegations.write',
+        'krr:user/digitalpost.read',
+        'krr:user/kontaktinformasjon.read',
+        'krr:user/spraak.write',
+      ]);
     });
 
     it('ensureScope refuses a prefix another organisation holds, and a legacy-looking name without legacy', async () => {

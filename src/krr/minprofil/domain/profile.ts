@@ -195,7 +195,7 @@ async function activeRowForChange(trx: MinprofilDb, pid: string, now: number, lo
   return row.status === 'AKTIV' ? { ...row } : emptyPersonRow(pid, now);
 }
 
-function transaction<T>(deps: MinprofilDeps, work: (trx: MinprofilDb, lock: boolean) => Promise<T>): Promise<T> {
+function transaction<T>(deps: Pick<MinprofilDeps, 'db'>, work: (trx: MinprofilDb, lock: boolean) => Promise<T>): Promise<T> {
   return deps.db.kysely.transaction().execute((trx: Kysely<any>) => work(minprofilDb(trx), deps.db.engine === 'postgres'));
 }
 
@@ -396,7 +396,7 @@ export async function setReservasjon(deps: MinprofilDeps, pid: string, reservasj
  * @throws AppError `MINPROFIL_INVALID_SPRAAK` (400) for anything but `nb`, `nn`, `en`, `se`.
  *   Nothing is written then.
  */
-export async function setSpraak(deps: MinprofilDeps, pid: string, spraak: unknown): Promise<Profile> {
+export async function setSpraak(deps: Pick<MinprofilDeps, 'db' | 'now'>, pid: string, spraak: unknown): Promise<Profile> {
   if (typeof spraak !== 'string' || !(SPRAAK_VALUES as readonly string[]).includes(spraak)) {
     throw minprofilError('MINPROFIL_INVALID_SPRAAK', `spraak must be one of ${SPRAAK_VALUES.join(', ')}`);
   }
