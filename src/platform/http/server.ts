@@ -118,7 +118,8 @@ export async function createHttpServer(platform: Platform, options: HttpServerOp
   // Form bodies (the OAuth endpoints): the same rule as for JSON above, on the routes that can
   // take a body only (a hook phase costs every request that runs it, and a GET has no body).
   const refuseNulInForm: preValidationHookHandler = (request, _reply, done) => {
-    done(request.body !== null && typeof request.body === 'object' && hasNul(request.body) && request.headers['content-type']?.startsWith('application/x-www-form-urlencoded') ? platformError('PLATFORM_VALIDATION_FAILED', NUL_MESSAGE) : undefined);
+    const form = request.headers['content-type']?.startsWith('application/x-www-form-urlencoded') === true;
+    done(form && request.body !== null && typeof request.body === 'object' && hasNul(request.body) ? platformError('PLATFORM_VALIDATION_FAILED', NUL_MESSAGE) : undefined);
   };
   app.addHook('onRoute', (route) => {
     if ([route.method].flat().every((method) => BODYLESS_METHODS.has(method))) return;
