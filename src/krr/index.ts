@@ -71,7 +71,6 @@ export const krrComponent: Component = {
   },
   links: [
     { kind: 'page', label: { nb: 'Min profil', nn: 'Min profil', en: 'My profile' }, href: MINPROFIL_PATH },
-    { kind: 'api', label: { nb: 'Oppslag (v2)', nn: 'Oppslag (v2)', en: 'Lookup (v2)' }, href: `${KRR_PATH}/rest/v2/personer` },
     { kind: 'api', label: { nb: 'Printsertifikat', nn: 'Printsertifikat', en: 'Print certificate' }, href: `${KRR_PATH}/rest/v2/printSertifikat` },
     { kind: 'openapi', label: { nb: 'OpenAPI', en: 'OpenAPI' }, href: `${KRR_PATH}/openapi.json` },
     { kind: 'jwks', label: { nb: 'JWKS', en: 'JWKS' }, href: `${KRR_PATH}/jwks` },

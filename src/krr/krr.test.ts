@@ -335,6 +335,12 @@ for (const engine of testEngines()) {
           assert.ok(!JSON.stringify(p).includes(bad), 'the number itself is never echoed');
         });
 
+        it('an invalid identifier is described without any of its digits (date, individnummer)', async () => {
+          const p = await refused({ personidentifikatorer: ['12345678901'] }, KONTAKT, 400, 'KRR_INVALID_PERSONIDENTIFIKATOR', /^personidentifikatorer\[0\] is not a valid fødselsnummer or D-number: /);
+          const text = JSON.stringify([p.problems, p.detail]);
+          for (let i = 0; i + 2 <= 11; i++) assert.ok(!text.includes('12345678901'.slice(i, i + 2)), `no two adjacent digits of the number (${'12345678901'.slice(i, i + 2)})`);
+        });
+
         it('several invalid identifiers → each named by position', async () => {
           const p = await refused({ personidentifikatorer: ['123', P.full, 'abcdefghijk'] }, KONTAKT, 400, 'KRR_INVALID_PERSONIDENTIFIKATOR', 'personidentifikatorer[0], personidentifikatorer[2] are not a valid fødselsnummer or D-number');
           assert.deepEqual((p.problems as any[]).map((x) => x.index), [0, 2]);
@@ -347,6 +353,20 @@ for (const engine of testEngines()) {
 
         it('no token → 401 AUTH_TOKEN_MISSING (before the body is looked at)', async () => {
           await refused({ personidentifikatorer: [] }, undefined, 401, 'AUTH_TOKEN_MISSING', 'This resource requires a Maskinporten bearer token');
+        });
+
+        it('a form-encoded body → 415 PLATFORM_UNSUPPORTED_MEDIA_TYPE (the API takes JSON only)', async () => {
+          const beforeState = await snapshot(t);
+          const res = await t.app.inject({
+            method: 'POST',
+            url: '/krr/rest/v2/personer',
+            headers: { authorization: `Bearer ${await mintPlatformToken(t.platform, { scope: KONTAKT })}`, 'content-type': 'application/x-www-form-urlencoded' },
+            payload: `personidentifikatorer=${P.full}`,
+          });
+          assert.equal(res.statusCode, 415, res.body);
+          assert.equal(res.json().code, 'PLATFORM_UNSUPPORTED_MEDIA_TYPE');
+          assert.equal(res.json().title, 'This endpoint takes application/json, not application/x-www-form-urlencoded');
+          assert.equal(await snapshot(t), beforeState);
         });
 
         it('a body without personidentifikatorer → 400 PLATFORM_VALIDATION_FAILED', async () => {
@@ -371,6 +391,12 @@ for (const engine of testEngines()) {
         assert.deepEqual(doc.paths['/krr/rest/v2/personer'].post.security, [{ maskinporten: [KONTAKT, DIGITALPOST] }]);
         assert.ok(doc.paths['/krr/rest/v1/person'].get);
         assert.ok(doc.paths['/krr/rest/v2/printSertifikat'].get);
+        const responses = doc.paths['/krr/rest/v2/personer'].post.responses;
+        for (const status of ['400', '401', '403', '413', '415']) {
+          assert.ok(responses[status].content['application/problem+json'].schema, `${status} is application/problem+json`);
+          assert.equal(responses[status].content['application/json'], undefined);
+        }
+        assert.ok(doc.paths['/krr/rest/v1/person'].patch);
       });
     });
 
@@ -421,6 +447,14 @@ for (const engine of testEngines()) {
         const r2 = await t.app.inject({ url: '/krr/rest/v1/person', headers: { authorization: `Bearer ${noScope}` } });
         assert.equal(r2.statusCode, 403);
         assert.equal(r2.json().code, 'AUTH_INSUFFICIENT_SCOPE');
+        const before = await snapshot(t);
+        const head = await t.app.inject({ method: 'HEAD', url: '/krr/rest/v1/person', headers: { authorization: `Bearer ${await idportenToken('krr:user/kontaktinformasjon.read')}` } });
+        assert.equal(head.statusCode, 405, 'HEAD would log a lookup that sends nothing');
+        assert.equal(await snapshot(t), before);
+        const none = await t.app.inject({ url: '/krr/rest/v1/person' });
+        assert.equal(none.statusCode, 401);
+        assert.equal(none.json().code, 'AUTH_TOKEN_MISSING');
+        assert.equal(none.json().detail ?? none.json().title, 'This resource requires an ID-porten bearer token');
         const noTyp = await idportenToken('krr:user/kontaktinformasjon.read', { pid: P.full }, {});
         assert.equal((await t.app.inject({ url: '/krr/rest/v1/person', headers: { authorization: `Bearer ${noTyp}` } })).statusCode, 401);
       });

@@ -272,6 +272,10 @@ for (const engine of testEngines()) {
         it("issued to another organisation (a wrong-key certificate: e-Boks's key for a Digipost mailbox)", () =>
           bad(cert.eboks, `The certificate was issued to ${EBOKS_ORGNR}, not to the mailbox provider ${POSTEN_BRING_ORGNR}`));
         it('a signing certificate (no keyEncipherment)', () => bad(cert.digipostSigning, "The certificate's key usage does not allow keyEncipherment (use the encryption certificate)"));
+        it("the test PKI's root and issuing CA certificates (PEM)", async () => {
+          await bad(await t.platform.pki.rootCertificatePem(), /^The certificate \(.*Root.*\) is a CA certificate, not an encryption certificate$/);
+          await bad(await t.platform.pki.issuingCertificatePem(), /^The certificate \(.*\) is a CA certificate, not an encryption certificate$/);
+        });
         it('revoked', () => bad(cert.digipostRevoked, /^The certificate was rejected \(revoked: certificate [0-9a-f]+ was revoked .*\(keyCompromise\)\)$/));
       });
 

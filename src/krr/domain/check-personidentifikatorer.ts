@@ -14,11 +14,37 @@ import { krrError } from '../errors.ts';
 /** Most identifiers in one lookup. */
 export const MAX_PERSONIDENTIFIKATORER = 1000;
 
+/**
+ * What each rule of `validateFodselsnummer` says, without any digit of the number: the kernel's
+ * own messages quote digits (day, month, individnummer), which would put most of a possibly real
+ * number into the caller's error logs.
+ */
+const RULE_TEXT: Readonly<Record<string, string>> = {
+  type: 'is not a string',
+  length: 'does not have 11 digits',
+  digits: 'holds other characters than digits',
+  date: 'does not start with a valid birth date (DDMMYY; D-numbers add 4 to the first digit)',
+  individnummer: 'has an individnummer that does not fit the birth year',
+  k1: 'has a wrong first check digit (k1, modulus 11)',
+  k2: 'has a wrong second check digit (k2, modulus 11)',
+  'check-digit': 'has a wrong check digit (modulus 11)',
+};
+
+/**
+ * Why a personidentifikator is invalid, without any of its digits.
+ *
+ * @param rules rule ids of `validateFodselsnummer`'s problems
+ * @returns e.g. `has a wrong second check digit (k2, modulus 11)`, rules joined by `; `
+ */
+export function describeRules(rules: readonly string[]): string {
+  return [...new Set(rules)].map((rule) => RULE_TEXT[rule] ?? `breaks the rule ${rule}`).join('; ');
+}
+
 /** One invalid entry, by position. */
 export interface IdentifierProblem {
   /** Zero-based position in `personidentifikatorer`. */
   index: number;
-  /** Rule ids of `validateFodselsnummer` (`length`, `digits`, `date`, `individnummer`, `k1`, `k2`…). */
+  /** Rule ids of `validateFodselsnummer` (`length`, `digits`, `date`, `individnummer`, `k1`, `k2`…), each once. */
   rules: string[];
   message: string;
 }
@@ -50,7 +76,8 @@ export function checkPersonidentifikatorer(ids: readonly string[]): string[] {
     if (seen.has(id)) continue;
     const result = validateFodselsnummer(id);
     if (!result.valid) {
-      problems.push({ index, rules: result.problems.map((p) => p.rule), message: result.problems.map((p) => p.message).join('; ') });
+      const rules = [...new Set(result.problems.map((p) => p.rule))];
+      problems.push({ index, rules, message: describeRules(rules) });
       continue;
     }
     seen.add(id);

@@ -9,6 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../../platform/db/database.ts';
 import { findPersonsAndLogLookup } from '../store/krr-store.ts';
+import { providerCertificates } from './provider-certificates.ts';
 import type { KrrPerson } from '../wire-types.ts';
 import { checkPersonidentifikatorer } from './check-personidentifikatorer.ts';
 import { notRegistered, registeredPerson } from './person-answer.ts';
@@ -57,6 +58,7 @@ export async function lookupPersons(db: Database, request: LookupRequest, caller
   const ids = checkPersonidentifikatorer(request.personidentifikatorer);
   const lookupId = randomUUID();
   const cutoff = freshnessCutoff(now);
+  const providers = await providerCertificates(db);
   const rows = await findPersonsAndLogLookup(
     db,
     {
@@ -77,7 +79,7 @@ export async function lookupPersons(db: Database, request: LookupRequest, caller
   const personer: KrrPerson[] = [];
   for (const id of ids) {
     const row = byId.get(id);
-    if (row) personer.push(registeredPerson(row, request.disclosure, cutoff));
+    if (row) personer.push(registeredPerson(row, providers, request.disclosure, cutoff));
     else if (request.includeNotRegistered) personer.push(notRegistered(id, request.disclosure));
   }
   return { lookupId, antall: ids.length, personer };

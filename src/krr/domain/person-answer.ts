@@ -16,7 +16,7 @@
  * @see specs/krr-dpi-esign.md §1 "Maskinporten scopes", "Response fields"
  * @see https://docs.digdir.no/resources/begrep/oppslagstjenesten/Person ("Ved SLETTET og IKKE_REGISTRERT …")
  */
-import type { PersonWithProvider } from '../store/krr-store.ts';
+import type { KrrPersonRow } from '../store/tables.ts';
 import type { Kontaktinformasjon, KrrPerson } from '../wire-types.ts';
 import type { Disclosure } from './scopes.ts';
 import { varslingsstatus } from './varslingsstatus.ts';
@@ -36,12 +36,16 @@ export function notRegistered(personidentifikator: string, disclosure: Disclosur
 /**
  * The entry of a person in the register.
  *
+ * @param providers the mailbox providers' certificates by orgnr ({@link providerCertificates});
+ *   a person's mailbox uses its provider's unless the provider registered one for the person
  * @param cutoff the 18-month cut-off of this lookup (`freshnessCutoff(now)`)
  */
-export function registeredPerson(row: PersonWithProvider, disclosure: Disclosure, cutoff: number): KrrPerson {
-  const person: KrrPerson = { personidentifikator: row.personidentifikator, reservasjon: row.reservasjon, status: row.status };
+export function registeredPerson(row: KrrPersonRow, providers: ReadonlyMap<string, string>, disclosure: Disclosure, cutoff: number): KrrPerson {
+  // Members in the order of the API's schema (and Digdir's examples), whichever serialiser writes them.
+  const person = { personidentifikator: row.personidentifikator, reservasjon: row.reservasjon } as KrrPerson;
   if (row.reservasjon === 'JA' && row.reservasjonstidspunkt !== null) person.reservasjonstidspunkt = wireTime(row.reservasjonstidspunkt);
   if (row.reservasjon_oppdatert !== null) person.reservasjon_oppdatert = wireTime(row.reservasjon_oppdatert);
+  person.status = row.status;
   const aktiv = row.status === 'AKTIV';
   if (disclosure.kontaktinformasjon) {
     person.varslingsstatus = varslingsstatus(
@@ -60,8 +64,8 @@ export function registeredPerson(row: PersonWithProvider, disclosure: Disclosure
   }
   if (disclosure.digitalpost && aktiv && row.postkasseadresse !== null && row.postkasseleverandoeradresse !== null) {
     person.digital_post = { postkasseadresse: row.postkasseadresse, postkasseleverandoeradresse: row.postkasseleverandoeradresse };
-    const sertifikat = row.postkasse_sertifikat ?? row.leverandoer_sertifikat;
-    if (sertifikat !== null) person.sertifikat = sertifikat;
+    const sertifikat = row.postkasse_sertifikat ?? providers.get(row.postkasseleverandoeradresse);
+    if (sertifikat !== undefined) person.sertifikat = sertifikat;
   }
   if (disclosure.kontaktinformasjon && aktiv && row.spraak !== null) {
     person.spraak = row.spraak;
@@ -70,7 +74,7 @@ export function registeredPerson(row: PersonWithProvider, disclosure: Disclosure
   return person;
 }
 
-function kontaktinformasjon(row: PersonWithProvider): Kontaktinformasjon | undefined {
+function kontaktinformasjon(row: KrrPersonRow): Kontaktinformasjon | undefined {
   const k: Kontaktinformasjon = {};
   if (row.epostadresse !== null) {
     k.epostadresse = row.epostadresse;

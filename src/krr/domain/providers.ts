@@ -16,6 +16,7 @@ import type { Database } from '../../platform/db/database.ts';
 import type { TestPki } from '../../platform/pki/test-pki.ts';
 import { EBOKS_ORGNR, FIXED_ORGANISATIONS, POSTEN_BRING_ORGNR, PRINT_PROVIDER_ORGNR } from '../../registers/index.ts';
 import { findProviderByRole, insertProviderIfAbsent, krrDb, listProviders } from '../store/krr-store.ts';
+import { providerCertificatesChanged } from './provider-certificates.ts';
 import type { KrrProviderRow, ProviderRole } from '../store/tables.ts';
 import type { PrintSertifikatResponse } from '../wire-types.ts';
 import { krrError } from '../errors.ts';
@@ -62,6 +63,7 @@ export async function ensureProviders(db: Database, pki: TestPki, now = Date.now
     };
     if (await insertProviderIfAbsent(k, row)) added.push(orgnr);
   }
+  if (added.length > 0) providerCertificatesChanged(db);
   return added;
 }
 

@@ -15,6 +15,8 @@ import {
   requireScopes,
   type MaskinportenToken,
 } from '../../platform/auth/index.ts';
+import { requireJsonBody } from '../../platform/http/json-only.ts';
+import { problemResponse } from '../../platform/http/problem.ts';
 import type { Platform } from '../../platform/platform.ts';
 import { lookupPersons, type LookupCaller } from '../domain/lookup.ts';
 import { getPrintSertifikat } from '../domain/providers.ts';
@@ -41,9 +43,11 @@ export function krrIssuer(config: { PUBLIC_URL: string }): string {
 export const JOSE_ANSWER_LIFETIME_S = 120;
 
 const problemResponses = {
-  400: { description: 'Bad input (problem+json: KRR_LOOKUP_EMPTY, KRR_LOOKUP_TOO_MANY_IDS, KRR_INVALID_PERSONIDENTIFIKATOR, PLATFORM_VALIDATION_FAILED)' },
-  401: { description: 'No, invalid or expired token (problem+json: AUTH_TOKEN_MISSING, AUTH_TOKEN_INVALID, AUTH_TOKEN_EXPIRED)' },
-  403: { description: 'The token has no KRR scope (problem+json: AUTH_INSUFFICIENT_SCOPE)' },
+  400: problemResponse('Bad input: KRR_LOOKUP_EMPTY, KRR_LOOKUP_TOO_MANY_IDS, KRR_INVALID_PERSONIDENTIFIKATOR (`problems` by position), PLATFORM_VALIDATION_FAILED, PLATFORM_MALFORMED_JSON'),
+  401: problemResponse('No, invalid or expired token: AUTH_TOKEN_MISSING, AUTH_TOKEN_INVALID, AUTH_TOKEN_EXPIRED'),
+  403: problemResponse('The token lacks the scope: AUTH_INSUFFICIENT_SCOPE (`requiredScopes`)'),
+  413: problemResponse('The body is larger than the server takes: PLATFORM_BODY_TOO_LARGE'),
+  415: problemResponse('The body is not application/json: PLATFORM_UNSUPPORTED_MEDIA_TYPE'),
 } as const;
 
 function callerOf(token: MaskinportenToken, endpoint: string, requestId: string, relevant: readonly string[]): LookupCaller {
@@ -74,7 +78,7 @@ export async function lookupRoutes(app: FastifyInstance, platform: Platform): Pr
     app.post<{ Body: PersonerRequest }>(
       `${KRR_PATH}/rest/${version}/personer`,
       {
-        onRequest: lookupHook,
+        onRequest: [lookupHook, requireJsonBody],
         schema: {
           tags,
           summary: `Look up 1–1000 persons (${version})`,
@@ -114,6 +118,8 @@ export async function lookupRoutes(app: FastifyInstance, platform: Platform): Pr
     `${KRR_PATH}/rest/v1/person`,
     {
       onRequest: userHook,
+      // No automatic HEAD: it would look the person up (and log it) to send no data.
+      exposeHeadRoute: false,
       schema: {
         tags,
         summary: "The logged-in person's own entry (ID-porten token)",
@@ -161,7 +167,7 @@ export async function lookupRoutes(app: FastifyInstance, platform: Platform): Pr
   app.patch<{ Body: { spraak: string } }>(
     `${KRR_PATH}/rest/v1/person`,
     {
-      onRequest: requireIdportenScopes(platform, [KRR_USER_SCOPE_SPRAAK_WRITE]),
+      onRequest: [requireIdportenScopes(platform, [KRR_USER_SCOPE_SPRAAK_WRITE]), requireJsonBody],
       schema: {
         tags,
         summary: "Changes the logged-in person's preferred language (ID-porten token with krr:user/spraak.write)",
@@ -181,6 +187,8 @@ export async function lookupRoutes(app: FastifyInstance, platform: Platform): Pr
           400: problemResponses[400],
           401: problemResponses[401],
           403: problemResponses[403],
+          413: problemResponses[413],
+          415: problemResponses[415],
         },
       },
     },

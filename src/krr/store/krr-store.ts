@@ -20,31 +20,10 @@ export function krrDb(db: Database | Kysely<any>): KrrDb {
   return ('kysely' in db ? db.kysely : db) as KrrDb;
 }
 
-/** A person row joined with its mailbox provider's certificate. */
-export type PersonWithProvider = KrrPersonRow & {
-  /** The provider's certificate (base64 DER), when the person has a mailbox at a known provider. */
-  leverandoer_sertifikat: string | null;
-};
-
-/**
- * The rows of the persons among `ids` that are in the register, in no particular order: one
- * query (`WHERE personidentifikator IN (…)`, at most 1000 keys, on the primary key), with a
- * left join to the mailbox provider.
- */
-export async function findPersons(db: KrrDb, ids: readonly string[]): Promise<PersonWithProvider[]> {
-  if (ids.length === 0) return [];
-  return db
-    .selectFrom('krr_persons as p')
-    .leftJoin('krr_providers as l', 'l.orgnr', 'p.postkasseleverandoeradresse')
-    .selectAll('p')
-    .select('l.sertifikat as leverandoer_sertifikat')
-    .where('p.personidentifikator', 'in', [...ids])
-    .execute();
-}
-
 /** Rows written per multi-row INSERT (well under SQLite's 32 766 parameters for these tables). */
 /**
- * Reads the persons asked for and writes the lookup's audit entry (`krr_lookups` and one
+ * Reads the persons asked for (their rows only: the mailbox providers' certificates come from
+ * `domain/provider-certificates.ts`) and writes the lookup's audit entry (`krr_lookups` and one
  * `krr_lookup_persons` row per person) atomically: either both happen or neither.
  *
  * - PostgreSQL: ONE statement (data-modifying CTEs, which run with the query as one atomic
@@ -57,10 +36,10 @@ export async function findPersons(db: KrrDb, ids: readonly string[]): Promise<Pe
  * @returns the register rows of those persons that are in the register (any order)
  * @see https://www.postgresql.org/docs/current/queries-with.html#QUERIES-WITH-MODIFYING
  */
-export async function findPersonsAndLogLookup(db: Database, lookup: KrrLookupRow, ids: readonly string[]): Promise<PersonWithProvider[]> {
+export async function findPersonsAndLogLookup(db: Database, lookup: KrrLookupRow, ids: readonly string[]): Promise<KrrPersonRow[]> {
   const k = krrDb(db);
   if (db.engine === 'postgres') {
-    const { rows } = await sql<PersonWithProvider>`
+    const { rows } = await sql<KrrPersonRow>`
       with logged as (
         insert into krr_lookups (id, looked_up_at, endpoint, consumer_orgno, supplier_orgno, client_id, scope, request_id, antall)
         values (${lookup.id}, ${lookup.looked_up_at}, ${lookup.endpoint}, ${lookup.consumer_orgno}, ${lookup.supplier_orgno},
@@ -69,17 +48,13 @@ export async function findPersonsAndLogLookup(db: Database, lookup: KrrLookupRow
         insert into krr_lookup_persons (lookup_id, personidentifikator, looked_up_at)
         select ${lookup.id}, id, ${lookup.looked_up_at}::bigint from unnest(${ids}::text[]) as id
       )
-      select p.*, l.sertifikat as leverandoer_sertifikat
-      from krr_persons p left join krr_providers l on l.orgnr = p.postkasseleverandoeradresse
-      where p.personidentifikator = any(${ids}::text[])`.execute(k);
+      select p.* from krr_persons p where p.personidentifikator = any(${ids}::text[])`.execute(k);
     return rows;
   }
   const json = JSON.stringify(ids);
   return k.transaction().execute(async (trx) => {
-    const { rows } = await sql<PersonWithProvider>`
-      select p.*, l.sertifikat as leverandoer_sertifikat
-      from krr_persons p left join krr_providers l on l.orgnr = p.postkasseleverandoeradresse
-      where p.personidentifikator in (select value from json_each(${json}))`.execute(trx);
+    const { rows } = await sql<KrrPersonRow>`
+      select p.* from krr_persons p where p.personidentifikator in (select value from json_each(${json}))`.execute(trx);
     await trx.insertInto('krr_lookups').values(lookup).execute();
     await sql`
       insert into krr_lookup_persons (lookup_id, personidentifikator, looked_up_at)

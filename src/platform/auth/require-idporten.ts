@@ -63,7 +63,7 @@ export function requireIdportenScopes(platform: Platform, scopes: readonly strin
   const verifyOptions = { requiredScopes: required, anyOf: options.anyOf ?? false, audience: options.audience };
   return async function requireIdportenToken(request: FastifyRequest): Promise<void> {
     try {
-      const token = bearerToken(request.headers.authorization);
+      const token = bearerToken(request.headers.authorization, 'ID-porten');
       const verified = await verifier.verify(token, verifyOptions);
       if (typeof verified.pid !== 'string' || verified.pid.length === 0) throw authError('AUTH_TOKEN_INVALID', 'The token does not name a logged-in person (no pid)');
       request.idporten = verified as IdportenToken;

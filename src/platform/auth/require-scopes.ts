@@ -156,16 +156,22 @@ const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 /**
  * The token of an `Authorization: Bearer <token>` header (scheme case-insensitive, RFC 9110 §11.1).
  *
+ * @param kind whose token the resource wants, named in the error
  * @throws AppError `AUTH_TOKEN_MISSING` when there is no header or it uses another scheme;
  *   `AUTH_TOKEN_INVALID` when the credentials are not one `b64token`
  */
-export function bearerToken(header: string | undefined): string {
-  if (header === undefined || header.trim() === '') throw authError('AUTH_TOKEN_MISSING', 'This resource requires a Maskinporten bearer token');
+export function bearerToken(header: string | undefined, kind: 'Maskinporten' | 'ID-porten' = 'Maskinporten'): string {
+  if (header === undefined || header.trim() === '') throw authError('AUTH_TOKEN_MISSING', `This resource requires ${article(kind)} ${kind} bearer token`);
   const match = /^\s*(\S+)(?:\s+(.*?))?\s*$/.exec(header);
   if (!match || match[1]?.toLowerCase() !== 'bearer') {
-    throw authError('AUTH_TOKEN_MISSING', 'This resource requires a Maskinporten bearer token (Authorization: Bearer <token>)');
+    throw authError('AUTH_TOKEN_MISSING', `This resource requires ${article(kind)} ${kind} bearer token (Authorization: Bearer <token>)`);
   }
   const token = match[2] ?? '';
   if (!B64TOKEN.test(token)) throw authError('AUTH_TOKEN_INVALID', 'The Authorization header does not carry one bearer token');
   return token;
+}
+
+/** "a" or "an" before a token kind's name. */
+function article(kind: string): string {
+  return /^[AEIOU]/.test(kind) ? 'an' : 'a';
 }

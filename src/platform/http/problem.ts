@@ -58,6 +58,35 @@ export function toAppError(error: unknown): AppError {
   return platformError('PLATFORM_INTERNAL', 'Internal server error', { cause: error });
 }
 
+/**
+ * The JSON schema of a problem document (RFC 9457) as the kernel writes it: `type`, `title`,
+ * `status`, `instance` (the request id) and `code` always, `detail` and code-specific members
+ * (`problems`, `requiredScopes`, …) when there are any.
+ */
+export const problemSchema = {
+  type: 'object',
+  required: ['type', 'title', 'status', 'instance', 'code'],
+  properties: {
+    type: { type: 'string', description: '`urn:grunnmur:problem:<code in kebab case>`' },
+    title: { type: 'string' },
+    status: { type: 'integer' },
+    detail: { type: 'string' },
+    instance: { type: 'string', description: 'The request id (`x-request-id`)' },
+    code: { type: 'string', description: 'Stable error code (docs/errors.md)' },
+  },
+  additionalProperties: true,
+} as const;
+
+/**
+ * An OpenAPI response of a route schema for an error status: `application/problem+json` with
+ * {@link problemSchema}, and the codes it may carry in the description.
+ *
+ * @param description what the status means here, e.g. the codes
+ */
+export function problemResponse(description: string): { description: string; content: { 'application/problem+json': { schema: typeof problemSchema } } } {
+  return { description, content: { 'application/problem+json': { schema: problemSchema } } };
+}
+
 /** The problem `type` URI of a code: `PLATFORM_NOT_FOUND` → `urn:grunnmur:problem:platform-not-found`. */
 export function problemType(code: string): string {
   return `urn:grunnmur:problem:${code.toLowerCase().replaceAll('_', '-')}`;

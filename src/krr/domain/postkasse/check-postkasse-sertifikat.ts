@@ -46,10 +46,15 @@ export async function checkPostkasseSertifikat(pki: TestPki, sertifikat: string,
   if (sertifikat.length > MAX_SERTIFIKAT_LENGTH || base64.length === 0 || base64.length % 4 !== 0 || !BASE64.test(base64)) {
     throw new PostkasseFeil('UGYLDIG_SERTIFIKAT', 'sertifikat is not a base64 DER (or PEM) X.509 certificate');
   }
+  let parsed: x509.X509Certificate;
   try {
-    new x509.X509Certificate(Buffer.from(base64, 'base64'));
+    parsed = new x509.X509Certificate(Buffer.from(base64, 'base64'));
   } catch {
     throw new PostkasseFeil('UGYLDIG_SERTIFIKAT', 'sertifikat cannot be parsed as an X.509 certificate');
+  }
+  // Named first: a CA certificate (the root included) is never a mailbox's encryption certificate.
+  if (parsed.getExtension(x509.BasicConstraintsExtension)?.ca === true) {
+    throw new PostkasseFeil('UGYLDIG_SERTIFIKAT', `The certificate (${parsed.subject}) is a CA certificate, not an encryption certificate`);
   }
   const chainPem = `-----BEGIN CERTIFICATE-----\n${base64.replace(/(.{64})/g, '$1\n').replace(/\n$/, '')}\n-----END CERTIFICATE-----\n`;
   const verdict = await pki.verifyCertificateChain(chainPem, new Date(now));

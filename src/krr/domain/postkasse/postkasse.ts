@@ -20,6 +20,7 @@ import type { Database } from '../../../platform/db/database.ts';
 import { validateFodselsnummer, validateOrganisasjonsnummer } from '../../../platform/identifiers/index.ts';
 import type { TestPki } from '../../../platform/pki/test-pki.ts';
 import { krrPostkasseError } from '../../postkasse-errors.ts';
+import { describeRules } from '../check-personidentifikatorer.ts';
 import { findPersonsAndLogLookup, krrDb } from '../../store/krr-store.ts';
 import { findPersonForUpdate, findProvider, updatePostkasse, type PersonPostkasseRow } from '../../store/postkasse-store.ts';
 import type { KrrDb, KrrProviderRow } from '../../store/tables.ts';
@@ -261,7 +262,7 @@ function ownMailbox(person: PersonPostkasseRow, providerOrgnr: string): string {
 function checkPersonidentifikator(value: string): void {
   const result = validateFodselsnummer(value);
   if (!result.valid) {
-    throw new PostkasseFeil('UGYLDIG_PERSONNUMMER', `personidentifikator is not a valid fødselsnummer or D-number: ${result.problems.map((p) => p.message).join('; ')}`);
+    throw new PostkasseFeil('UGYLDIG_PERSONNUMMER', `personidentifikator is not a valid fødselsnummer or D-number: ${describeRules(result.problems.map((p) => p.rule))}`);
   }
 }
 

@@ -24,6 +24,7 @@ import {
   MAX_CODES_PER_HOUR,
   MAX_WRONG_CODES,
   confirmContactChange,
+  findPendingContactChange,
   confirmContactData,
   getProfile,
   requestContactChange,
@@ -225,6 +226,32 @@ for (const engine of testEngines()) {
         // The e-mail channel has its own count.
         clock = NOW;
         await requestContactChange(deps, pid, 'epost', 'ny@example.org');
+      });
+      it('keeps counting the codes sent when a change ends: too many wrong codes do not open the hour again', async () => {
+        const pid = newPid('1980-01-10');
+        await insertPersons(krrDb(t.platform.db), [row(pid)]);
+        for (let round = 0; round < MAX_CODES_PER_HOUR; round++) {
+          await requestContactChange(deps, pid, 'mobil', `4666666${round}`);
+          const code = await lastCode(`+474666666${round}`);
+          const wrong = code === '000000' ? '000001' : '000000';
+          for (let i = 1; i < MAX_WRONG_CODES; i++) await rejectsWith(confirmContactChange(deps, pid, 'mobil', wrong), 'MINPROFIL_CODE_WRONG', 400);
+          await rejectsWith(confirmContactChange(deps, pid, 'mobil', wrong), 'MINPROFIL_TOO_MANY_ATTEMPTS', 429);
+        }
+        const before = await snapshot(pid);
+        await rejectsWith(requestContactChange(deps, pid, 'mobil', '47777777'), 'MINPROFIL_TOO_MANY_ATTEMPTS', 429);
+        assert.equal(await snapshot(pid), before);
+      });
+
+      it('keeps counting after a change is confirmed, and a used code cannot be used again', async () => {
+        const pid = newPid('1980-01-11');
+        await insertPersons(krrDb(t.platform.db), [row(pid)]);
+        await requestContactChange(deps, pid, 'mobil', '48888888');
+        const code = await lastCode('+4748888888');
+        await confirmContactChange(deps, pid, 'mobil', code);
+        await rejectsWith(confirmContactChange(deps, pid, 'mobil', code), 'MINPROFIL_NO_PENDING_CHANGE', 409);
+        assert.equal(await findPendingContactChange(t.platform.db, pid, 'mobil'), undefined);
+        for (let i = 1; i < MAX_CODES_PER_HOUR; i++) await requestContactChange(deps, pid, 'mobil', `4999999${i}`);
+        await rejectsWith(requestContactChange(deps, pid, 'mobil', '49999990'), 'MINPROFIL_TOO_MANY_ATTEMPTS', 429);
       });
     });
 

@@ -39,7 +39,7 @@ import type { KrrPersonRow } from '../../store/tables.ts';
 import { minprofilError } from '../errors.ts';
 import {
   countWrongCode,
-  deletePendingChange,
+  endPendingChange,
   findPendingChange,
   findPersonRow,
   findPersonRowForUpdate,
@@ -262,6 +262,7 @@ export async function requestContactChange(deps: MinprofilDeps, pid: string, kan
       attempts: 0,
       sent_count: sent + 1,
       window_started_at: windowOpen ? Number(pending.window_started_at) : now,
+      ended_at: null,
       created_at: now,
     });
     if (kanal === 'mobil') {
@@ -276,7 +277,7 @@ export async function requestContactChange(deps: MinprofilDeps, pid: string, kan
 /** The change of `kanal` waiting for a code, if any (for the code page). */
 export async function findPendingContactChange(db: Database, pid: string, kanal: Kanal): Promise<PendingChange | undefined> {
   const row = await findPendingChange(minprofilDb(db), pid, kanal, false);
-  if (!row || Number(row.attempts) >= MAX_WRONG_CODES) return undefined;
+  if (!row || row.ended_at !== null || Number(row.attempts) >= MAX_WRONG_CODES) return undefined;
   return { kanal, verdi: row.verdi, expiresAt: Number(row.expires_at) };
 }
 
@@ -299,9 +300,9 @@ export async function confirmContactChange(deps: MinprofilDeps, pid: string, kan
   // Wrong codes are counted in a committed transaction, so the outcome is returned and thrown after.
   const outcome = await transaction<CodeOutcome>(deps, async (trx, lock) => {
     const pending = await findPendingChange(trx, pid, kanal, lock);
-    if (!pending) return { ok: false, code: 'MINPROFIL_NO_PENDING_CHANGE' };
+    if (!pending || pending.ended_at !== null) return { ok: false, code: 'MINPROFIL_NO_PENDING_CHANGE' };
     if (Number(pending.attempts) >= MAX_WRONG_CODES) {
-      await deletePendingChange(trx, pid, kanal);
+      await endPendingChange(trx, pid, kanal, now);
       return { ok: false, code: 'MINPROFIL_TOO_MANY_ATTEMPTS' };
     }
     if (Number(pending.expires_at) <= now) return { ok: false, code: 'MINPROFIL_CODE_EXPIRED' };
@@ -309,7 +310,7 @@ export async function confirmContactChange(deps: MinprofilDeps, pid: string, kan
     const given = Buffer.from(/^\d{1,12}$/.test(typed) ? codeHash(deps.codeKey, pid, kanal, pending.verdi, typed) : '');
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
       if (Number(pending.attempts) + 1 >= MAX_WRONG_CODES) {
-        await deletePendingChange(trx, pid, kanal);
+        await endPendingChange(trx, pid, kanal, now);
         return { ok: false, code: 'MINPROFIL_TOO_MANY_ATTEMPTS' };
       }
       await countWrongCode(trx, pid, kanal);
@@ -329,7 +330,7 @@ export async function confirmContactChange(deps: MinprofilDeps, pid: string, kan
     }
     row.updated_at = now;
     await updatePersonRow(trx, row);
-    await deletePendingChange(trx, pid, kanal);
+    await endPendingChange(trx, pid, kanal, now);
     return { ok: true, profileChanged: true };
   });
   if (!outcome.ok) {

@@ -52,6 +52,7 @@ export const minprofilMigrations: ComponentMigration[] = [
         .addColumn('attempts', 'integer', (c) => c.notNull())
         .addColumn('sent_count', 'integer', (c) => c.notNull())
         .addColumn('window_started_at', 'bigint', (c) => c.notNull())
+        .addColumn('ended_at', 'bigint')
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .addPrimaryKeyConstraint('krr_minprofil_pending_changes_pk', ['personidentifikator', 'kanal'])
         .execute();

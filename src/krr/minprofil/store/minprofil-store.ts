@@ -158,6 +158,7 @@ export async function savePendingChange(db: MinprofilDb, row: MinprofilPendingCh
         attempts: row.attempts,
         sent_count: row.sent_count,
         window_started_at: row.window_started_at,
+        ended_at: row.ended_at,
         created_at: row.created_at,
       }),
     )
@@ -174,8 +175,17 @@ export async function countWrongCode(db: MinprofilDb, pid: string, kanal: string
     .execute();
 }
 
-/** Ends the change of a channel waiting for a code (spent, or too many wrong codes). */
-export async function deletePendingChange(db: MinprofilDb, pid: string, kanal: string): Promise<void> {
-  await db.deleteFrom('krr_minprofil_pending_changes').where('personidentifikator', '=', pid).where('kanal', '=', kanal).execute();
+/**
+ * Ends the change of a channel waiting for a code (spent, or too many wrong codes). The row stays
+ * (with `expires_at` no later than now) until {@link purgeExpired} removes it after the hourly
+ * window, so the count of codes sent survives the end of a change.
+ */
+export async function endPendingChange(db: MinprofilDb, pid: string, kanal: string, now: number): Promise<void> {
+  await db
+    .updateTable('krr_minprofil_pending_changes')
+    .set({ ended_at: now, expires_at: sql`case when expires_at < ${now} then expires_at else ${now} end` })
+    .where('personidentifikator', '=', pid)
+    .where('kanal', '=', kanal)
+    .execute();
 }
 

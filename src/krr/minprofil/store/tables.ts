@@ -59,6 +59,12 @@ export interface MinprofilPendingChangeRow {
   attempts: number;
   /** Codes sent since `window_started_at`. */
   sent_count: number;
+  /**
+   * When the change ended (its code was used, or too many wrong codes), epoch ms; null while it
+   * waits for its code. An ended row is kept until its hour of sends has passed, so ending a
+   * change does not reset the hourly limit on codes sent.
+   */
+  ended_at: number | null;
   window_started_at: number;
   created_at: number;
 }

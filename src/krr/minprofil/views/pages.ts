@@ -196,6 +196,7 @@ export function codeFormBody(pending: PendingChange, csrf: string, errors: PageE
 function scopeLabel(scope: string, lang: Lang): string {
   if (scope === 'krr:global/kontaktinformasjon.read') return t(texts.scopeKontakt, lang);
   if (scope === 'krr:global/digitalpost.read') return t(texts.scopeDigitalpost, lang);
+  if (scope === 'krr:global/postkasseleverandoer.write') return t(texts.scopePostkasseleverandoer, lang);
   if (scope.startsWith('krr:user/')) return t(texts.scopeOwn, lang);
   return scope;
 }

@@ -83,6 +83,7 @@ export const texts = {
   scopeKontakt: { nb: 'Kontaktinformasjon', nn: 'Kontaktinformasjon', en: 'Contact details' },
   scopeDigitalpost: { nb: 'Digital postkasse', nn: 'Digital postkasse', en: 'Digital mailbox' },
   scopeOwn: { nb: 'Dine egne opplysninger', nn: 'Dine eigne opplysningar', en: 'Your own details' },
+  scopePostkasseleverandoer: { nb: 'Din digitale postkasse (postkasseleverandøren)', nn: 'Den digitale postkassa di (postkasseleverandøren)', en: 'Your digital mailbox (the mailbox provider)' },
   unknownOrg: { nb: 'Ukjent virksomhet', nn: 'Ukjend verksemd', en: 'Unknown organisation' },
   back: { nb: 'Tilbake til Min profil', nn: 'Tilbake til Min profil', en: 'Back to My profile' },
   gotoBack: { nb: 'Gå tilbake til tjenesten', nn: 'Gå tilbake til tenesta', en: 'Go back to the service' },
