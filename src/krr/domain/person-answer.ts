@@ -21,9 +21,37 @@ import type { Kontaktinformasjon, KrrPerson } from '../wire-types.ts';
 import type { Disclosure } from './scopes.ts';
 import { varslingsstatus } from './varslingsstatus.ts';
 
-/** Epoch ms → the wire's timestamp (ISO 8601, UTC, milliseconds). */
+const DAY_MS = 86_400_000;
+/** `YYYY-MM-DDT` of a UTC day (epoch ms of its midnight → text); a register has a few thousand. */
+const dayTexts = new Map<number, string>();
+
+/**
+ * Epoch ms → the wire's timestamp (ISO 8601, UTC, milliseconds), exactly what
+ * `new Date(ms).toISOString()` gives (tested on random instants). A 1000-person answer has up to
+ * 8000 timestamps, and `toISOString` alone was ≈ 9 % of such a lookup: the day's text is kept
+ * (UTC days are 86,400,000 ms in ECMAScript time, no leap seconds) and the time of day is
+ * written directly.
+ *
+ * @throws RangeError for an instant `Date` cannot represent (as `toISOString` does)
+ */
 export function wireTime(ms: number): string {
-  return new Date(ms).toISOString();
+  // Outside Date's range, or not a whole millisecond: Date's own answer (or its RangeError).
+  if (!Number.isSafeInteger(ms) || ms > 8.64e15 || ms < -8.64e15) return new Date(ms).toISOString();
+  const day = Math.floor(ms / DAY_MS) * DAY_MS;
+  let date = dayTexts.get(day);
+  if (date === undefined) {
+    date = new Date(day).toISOString().slice(0, 11);
+    if (dayTexts.size > 100_000) dayTexts.clear();
+    dayTexts.set(day, date);
+  }
+  let rest = ms - day;
+  const milli = rest % 1000;
+  rest = (rest - milli) / 1000;
+  const sec = rest % 60;
+  rest = (rest - sec) / 60;
+  const min = rest % 60;
+  const hour = (rest - min) / 60;
+  return `${date}${hour < 10 ? '0' : ''}${hour}:${min < 10 ? '0' : ''}${min}:${sec < 10 ? '0' : ''}${sec}.${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}Z`;
 }
 
 /** The entry of a person who is not in the register. */
