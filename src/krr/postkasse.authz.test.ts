@@ -14,6 +14,7 @@ import { EBOKS_ORGNR, POSTEN_BRING_ORGNR, PRINT_PROVIDER_ORGNR, registersCompone
 import { krrComponent } from './index.ts';
 import { KRR_SCOPE_POSTKASSELEVERANDOER } from './domain/postkasse/scope.ts';
 import { insertPersons, krrDb } from './store/krr-store.ts';
+import { emptyPersonRow } from './domain/person-row.ts';
 
 const BASE = '/krr/rest/v1/postkasseleverandoer';
 const OPERATIONS = ['opprettOgVelgPostkasse', 'oppdaterPostkasse', 'slettPostkasse', 'hentPostkasse'] as const;
@@ -34,31 +35,7 @@ for (const engine of testEngines()) {
 
     before(async () => {
       t = await createTestPlatform(engine, [registersComponent, krrComponent], { PUBLIC_URL: 'http://grunnmur.test', RATE_LIMIT_MAX: '0' });
-      await insertPersons(krrDb(t.platform.db), [
-        {
-          personidentifikator: pid,
-          status: 'AKTIV',
-          reservasjon: 'NEI',
-          reservasjonstidspunkt: null,
-          reservasjon_oppdatert: null,
-          epostadresse: null,
-          epostadresse_oppdatert: null,
-          epostadresse_sist_verifisert: null,
-          epostadresse_sist_validert: null,
-          epostadresse_duplisert: 0,
-          mobiltelefonnummer: null,
-          mobiltelefonnummer_oppdatert: null,
-          mobiltelefonnummer_sist_verifisert: null,
-          mobiltelefonnummer_sist_validert: null,
-          mobiltelefonnummer_duplisert: 0,
-          spraak: null,
-          spraak_oppdatert: null,
-          postkasseadresse: null,
-          postkasseleverandoeradresse: null,
-          postkasse_sertifikat: null,
-          updated_at: 1_700_000_000_000,
-        },
-      ]);
+      await insertPersons(krrDb(t.platform.db), [emptyPersonRow(pid, 1_700_000_000_000)]);
     });
     after(() => t.close());
 

@@ -20,6 +20,7 @@ import { opprettOgVelgPostkasse } from './domain/postkasse/postkasse.ts';
 import { KRR_SCOPE_POSTKASSELEVERANDOER } from './domain/postkasse/scope.ts';
 import { insertPersons, krrDb } from './store/krr-store.ts';
 import type { KrrPersonRow } from './store/tables.ts';
+import { emptyPersonRow } from './domain/person-row.ts';
 
 const PUBLIC_URL = 'http://grunnmur.test';
 const BASE = '/krr/rest/v1/postkasseleverandoer';
@@ -32,30 +33,7 @@ let birth = Date.UTC(1941, 0, 1);
 const newPid = () => generateFodselsnummer(rng, { birthDate: new Date((birth += DAY)), synthetic: 'tenor' });
 
 function row(personidentifikator: string, o: Partial<KrrPersonRow> = {}): KrrPersonRow {
-  return {
-    personidentifikator,
-    status: 'AKTIV',
-    reservasjon: 'NEI',
-    reservasjonstidspunkt: null,
-    reservasjon_oppdatert: null,
-    epostadresse: 'kari.nordmann@example.com',
-    epostadresse_oppdatert: 1_700_000_000_000,
-    epostadresse_sist_verifisert: null,
-    epostadresse_sist_validert: null,
-    epostadresse_duplisert: 0,
-    mobiltelefonnummer: null,
-    mobiltelefonnummer_oppdatert: null,
-    mobiltelefonnummer_sist_verifisert: null,
-    mobiltelefonnummer_sist_validert: null,
-    mobiltelefonnummer_duplisert: 0,
-    spraak: null,
-    spraak_oppdatert: null,
-    postkasseadresse: null,
-    postkasseleverandoeradresse: null,
-    postkasse_sertifikat: null,
-    updated_at: 1_700_000_000_000,
-    ...o,
-  };
+  return { ...emptyPersonRow(personidentifikator, 1_700_000_000_000), epostadresse: 'kari.nordmann@example.com', epostadresse_oppdatert: 1_700_000_000_000, ...o };
 }
 
 /** Everything KRR stores, to check that a refused request changed nothing. */

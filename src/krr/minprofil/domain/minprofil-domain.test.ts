@@ -32,6 +32,7 @@ import {
   setSpraak,
   type MinprofilDeps,
 } from './profile.ts';
+import { emptyPersonRow } from '../../domain/person-row.ts';
 
 const NOW = Date.UTC(2026, 10, 30, 10, 0, 0, 0);
 const DAY = 86_400_000;
@@ -40,27 +41,17 @@ const newPid = (birthDate: string) => generateFodselsnummer(rng, { birthDate, ty
 
 function row(personidentifikator: string, o: Partial<KrrPersonRow> = {}): KrrPersonRow {
   return {
-    personidentifikator,
-    status: 'AKTIV',
-    reservasjon: 'NEI',
-    reservasjonstidspunkt: null,
-    reservasjon_oppdatert: null,
+    ...emptyPersonRow(personidentifikator, NOW - 30 * DAY),
     epostadresse: 'kari.nordmann@example.com',
     epostadresse_oppdatert: NOW - 30 * DAY,
     epostadresse_sist_verifisert: NOW - 20 * DAY,
     epostadresse_sist_validert: NOW - 30 * DAY,
-    epostadresse_duplisert: 0,
     mobiltelefonnummer: '+4799887766',
     mobiltelefonnummer_oppdatert: NOW - 40 * DAY,
     mobiltelefonnummer_sist_verifisert: NOW - 20 * DAY,
-    mobiltelefonnummer_sist_validert: null,
     mobiltelefonnummer_duplisert: 1,
     spraak: 'nb',
     spraak_oppdatert: NOW - 100 * DAY,
-    postkasseadresse: null,
-    postkasseleverandoeradresse: null,
-    postkasse_sertifikat: null,
-    updated_at: NOW - 20 * DAY,
     ...o,
   };
 }

@@ -20,6 +20,7 @@ import { minprofilDb } from '../store/minprofil-store.ts';
 import { cookieKey, createSession } from '../domain/sessions.ts';
 import { LOGIN_COOKIE, SESSION_COOKIE } from './minprofil-routes.ts';
 import { MINPROFIL_CLIENT_ID } from './idporten-rp.ts';
+import { emptyPersonRow } from '../../domain/person-row.ts';
 
 const PUBLIC_URL = 'http://localhost:8080';
 const DAY = 86_400_000;
@@ -73,27 +74,17 @@ const field = (page: string, name: string) => new RegExp(`name="${name}" value="
 function row(personidentifikator: string, o: Partial<KrrPersonRow> = {}): KrrPersonRow {
   const old = Date.now() - 600 * DAY;
   return {
-    personidentifikator,
-    status: 'AKTIV',
-    reservasjon: 'NEI',
-    reservasjonstidspunkt: null,
-    reservasjon_oppdatert: null,
+    ...emptyPersonRow(personidentifikator, old),
     epostadresse: 'kari.nordmann@example.com',
     epostadresse_oppdatert: old,
     epostadresse_sist_verifisert: old,
     epostadresse_sist_validert: old,
-    epostadresse_duplisert: 0,
     mobiltelefonnummer: '+4799887766',
     mobiltelefonnummer_oppdatert: old,
-    mobiltelefonnummer_sist_verifisert: null,
-    mobiltelefonnummer_sist_validert: null,
-    mobiltelefonnummer_duplisert: 0,
     spraak: 'nb',
     spraak_oppdatert: old,
     postkasseadresse: 'kari.nordmann#AB12',
     postkasseleverandoeradresse: '984661185',
-    postkasse_sertifikat: null,
-    updated_at: old,
     ...o,
   };
 }
