@@ -11,6 +11,7 @@ import { jobErrors } from './platform/jobs/job-queue.ts';
 import { keysErrors } from './platform/keys/key-store.ts';
 import { outboxErrors } from './platform/outbox/outbox.ts';
 import { pkiErrors } from './platform/pki/test-pki.ts';
+import { elmaErrors } from './elma/index.ts';
 import { idportenErrors } from './idporten/index.ts';
 import { krrErrors, krrPostkasseErrors, minprofilErrors } from './krr/index.ts';
 import { maskinportenErrors, maskinportenGrantErrors } from './maskinporten/index.ts';
@@ -40,6 +41,7 @@ export const errorCatalogues: ErrorCatalogue[] = [
   { area: 'KRR', source: 'src/krr/errors.ts', codes: krrErrors },
   { area: 'KRR MinProfil', source: 'src/krr/minprofil/errors.ts', codes: minprofilErrors },
   { area: 'KRR mailbox-provider API', source: 'src/krr/postkasse-errors.ts', codes: krrPostkasseErrors },
+  { area: 'ELMA', source: 'src/elma/errors.ts', codes: elmaErrors },
 ];
 
 /** `docs/errors.md`, rendered from {@link errorCatalogues}. */

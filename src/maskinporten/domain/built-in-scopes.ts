@@ -58,6 +58,8 @@ const krrUser: ScopeDefinition[] = [
  */
 const BUILT_IN_ACCESS: Readonly<Record<string, readonly string[]>> = {
   'krr:global/postkasseleverandoer.write': [POSTEN_BRING_ORGNR, EBOKS_ORGNR],
+  // Digdir runs the hosted integration point, the access point of every seeded ELMA participant.
+  'elma:participants.write': [DIGDIR_ORGNR],
 };
 
 /**
@@ -96,6 +98,20 @@ const eformidling: ScopeDefinition[] = [
   ]);
 
 /**
+ * ELMA's write API for access-point providers. Grunnmur's own name: the real ELMA is maintained
+ * in a web UI (smp.difi.no), with no public API scope (see src/elma/README.md).
+ */
+const elma: ScopeDefinition[] = [
+  {
+    name: 'elma:participants.write',
+    description: 'ELMA: registrere, endre og slette deltakere og deres tjenestemetadata (aksesspunktleverandører)',
+    owner_orgno: DIGDIR_ORGNR,
+    allowed_integration_types: MP,
+    at_max_age: 600,
+  },
+];
+
+/**
  * Grunnmur's own: lets a customer delegate its access to a supplier through
  * `/selvbetjening/api/v1/delegations` until Altinn's delegation dialogue exists here. Open to
  * every organisation, as Altinn's dialogue is.
@@ -112,7 +128,7 @@ const grunnmur: ScopeDefinition[] = [
 ];
 
 /** Every built-in scope, in the order they are created. */
-export const BUILT_IN_SCOPES: readonly ScopeDefinition[] = [...selfService, ...krr, ...krrUser, ...folkeregister, ...eformidling, ...grunnmur];
+export const BUILT_IN_SCOPES: readonly ScopeDefinition[] = [...selfService, ...krr, ...krrUser, ...folkeregister, ...eformidling, ...elma, ...grunnmur];
 
 /**
  * Creates every built-in scope that does not exist yet (existing ones are left as they are), and
