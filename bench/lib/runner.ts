@@ -210,6 +210,7 @@ async function load(
   batch?: BodyBatch,
   flow?: { driver: FlowDriver; side: Side },
   nextBody?: () => string,
+  nextPath?: () => string,
 ): Promise<{
   result: AutocannonResult | FlowLoadResult;
   serverCpuPercent: number | undefined;
@@ -259,8 +260,8 @@ async function load(
     });
     if (stopRequested) instance.stop();
     result = await instance;
-  } else if (nextBody) {
-    // A fresh body per request, made now (the workload's generator).
+  } else if (nextBody || nextPath) {
+    // A fresh body and/or path per request, made now (the workload's generator).
     result = await autocannon({
       url: server.origin,
       ...common,
@@ -269,7 +270,7 @@ async function load(
           method: request.method,
           path: request.path,
           ...(request.headers ? { headers: request.headers } : {}),
-          setupRequest: (req) => ({ ...req, body: nextBody() }),
+          setupRequest: (req) => ({ ...req, ...(nextPath ? { path: nextPath() } : {}), ...(nextBody ? { body: nextBody() } : {}) }),
         },
       ],
     });
@@ -346,6 +347,7 @@ export async function runWorkload(workload: Workload, settings: RunSettings): Pr
   const { feed, generator } = workload;
   const requests = {} as Record<Side, BenchRequest>;
   const nextBody = {} as Record<Side, (() => string) | undefined>;
+  const nextPath = {} as Record<Side, (() => string) | undefined>;
   // A workload's own connection count replaces the default unless --connections was given.
   const connections = workload.connections;
   const sized =
@@ -409,7 +411,8 @@ export async function runWorkload(workload: Workload, settings: RunSettings): Pr
       live.add(server);
       servers[side] = server;
       requests[side] = feed ? feed.request(side, server.details) : generator ? generator.request(side, server.details) : workload.request;
-      nextBody[side] = generator?.bodies(side, server.details);
+      nextBody[side] = generator?.bodies?.(side, server.details);
+      nextPath[side] = generator?.paths?.(side, server.details);
       print(`  ${side}: ${workload.servers[side].label} listening at ${server.origin} (pid ${server.pid})`);
     }
     if (feed) {
@@ -427,7 +430,8 @@ export async function runWorkload(workload: Workload, settings: RunSettings): Pr
         }
         continue;
       }
-      const { method, path, headers } = requests[side];
+      const { method, headers } = requests[side];
+      const path = nextPath[side]?.() ?? requests[side].path;
       const body = feed ? (await feed.prepare(side, 1, 1, servers[side].details))[0] : (nextBody[side]?.() ?? requests[side].body);
       const response = await fetch(servers[side].origin + path, { method, ...(headers ? { headers } : {}), ...(body !== undefined ? { body } : {}) });
       try {
@@ -446,7 +450,7 @@ export async function runWorkload(workload: Workload, settings: RunSettings): Pr
         );
         for (const side of SIDES) {
           const batch = await prepareBatch(side, variant, settings.warmupS);
-          const { result } = await load(requests[side], servers[side], variant, settings.warmupS, settings.pinning.enabled, batch, flowOf(side), nextBody[side]);
+          const { result } = await load(requests[side], servers[side], variant, settings.warmupS, settings.pinning.enabled, batch, flowOf(side), nextBody[side], nextPath[side]);
           failures.push(...batchFailures(`${variant.name} warm-up ${side}`, batch), ...failuresOf(`${variant.name} warm-up ${side}`, result));
         }
         const rounds: RoundResult[] = [];
@@ -463,6 +467,7 @@ export async function runWorkload(workload: Workload, settings: RunSettings): Pr
               batch,
               flowOf(side),
               nextBody[side],
+              nextPath[side],
             );
             failures.push(...batchFailures(`${variant.name} round ${round} ${side}`, batch), ...failuresOf(`${variant.name} round ${round} ${side}`, result));
             const r: RoundResult = {
@@ -565,7 +570,7 @@ export async function runWorkload(workload: Workload, settings: RunSettings): Pr
       logLevel: settings.logLevel,
       database: settings.databaseUrl ? settings.databaseUrl.replace(/\/\/[^@/]*@/, '//') : 'sqlite (a fresh file)',
       request: feed || generator
-        ? SIDES.map((side) => (requests[side] ? `${side}: ${requests[side].method} ${requests[side].path}` : `${side}: ?`)).join('; ') + (feed ? ' (a fresh body per request)' : ' (a fresh body per request, made while loading)')
+        ? SIDES.map((side) => (requests[side] ? `${side}: ${requests[side].method} ${requests[side].path}` : `${side}: ?`)).join('; ') + (feed ? ' (a fresh body per request)' : generator?.paths ? ' (a fresh path per request, made while loading)' : ' (a fresh body per request, made while loading)')
         : `${workload.request.method} ${workload.request.path}`,
     },
     variants,

@@ -56,16 +56,18 @@ export interface RequestFeed {
 }
 
 /**
- * A workload whose every request gets a fresh body that is cheap to make (random keys, not a
- * signature): autocannon calls `next()` for each request, in the generator's process, while the
- * load runs. Unlike {@link RequestFeed} nothing is prepared in advance, so large bodies at high
- * rates cost no memory.
+ * A workload whose every request gets a fresh body and/or path that is cheap to make (random
+ * keys, not a signature): autocannon calls the makers for each request, in the generator's
+ * process, while the load runs. Unlike {@link RequestFeed} nothing is prepared in advance, so
+ * large bodies at high rates cost no memory. The pre-flight check gets the makers' first values.
  */
 export interface RequestGenerator {
   /** The request template of `side` (method, path, headers); `details` as in {@link RequestFeed.request}. */
   request(side: Side, details: unknown): Omit<BenchRequest, 'body'>;
-  /** The body maker of `side`: each call returns the next request's body. */
-  bodies(side: Side, details: unknown): () => string;
+  /** The body maker of `side`: each call returns the next request's body. Absent: no body. */
+  bodies?(side: Side, details: unknown): () => string;
+  /** The path maker of `side` (path and query): each call returns the next request's path. Absent: the template's path. */
+  paths?(side: Side, details: unknown): () => string;
 }
 
 /** One response as seen by the pre-flight check. */
