@@ -26,6 +26,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { testEngines } from '../../src/platform/db/testing.ts';
 import { createIdportenClient, createMinidAccount, type IdportenClient } from '../../src/idporten/index.ts';
 import { readOneTimeCode, startIdporten, type RunningIdporten } from '../../src/idporten/testing/oidc-harness.ts';
+import { PAGE_CHECK_SCRIPT, type PageReport } from '../helpers/browser.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ORGNO = '991825827';
@@ -39,14 +40,6 @@ interface RpSession {
   acr: string;
   amr: string[];
   idToken: string;
-}
-
-/** What an accessibility report from a page (the init script below) says. */
-interface PageReport {
-  url: string;
-  lang: string;
-  inputs: number;
-  unlabelled: string[];
 }
 
 /**
@@ -228,24 +221,6 @@ function escapeHtml(text: string): string {
   return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
 }
 
-/**
- * Runs in every document (also iframes and pages that navigate on at once, like the logout
- * page) before its own scripts, outside its CSP: at DOMContentLoaded it reports the `lang`
- * attribute and any input without a label; it reports CSP violations as they happen.
- */
-const INIT_SCRIPT = `(() => {
-  document.addEventListener('securitypolicyviolation', (e) => {
-    window.grunnmurReport({ kind: 'csp', url: location.href, detail: e.violatedDirective + ' ' + e.blockedURI });
-  });
-  document.addEventListener('DOMContentLoaded', () => {
-    const fields = [...document.querySelectorAll('input, select, textarea')].filter((el) => !['hidden', 'submit', 'button', 'reset'].includes(el.type));
-    const unlabelled = fields
-      .filter((el) => !(el.labels && [...el.labels].some((l) => l.textContent.trim() !== '')) && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
-      .map((el) => el.outerHTML);
-    window.grunnmurReport({ kind: 'page', url: location.href, lang: document.documentElement.lang, inputs: fields.length, unlabelled });
-  });
-})();`;
-
 for (const engine of testEngines()) {
   describe(`ID-porten login, SSO and front-channel logout in Chromium on ${engine}`, () => {
     let idporten: RunningIdporten;
@@ -282,7 +257,7 @@ for (const engine of testEngines()) {
         if (report.kind === 'csp') problems.push(`CSP violation on ${report.url}: ${report.detail}`);
         else if (report.url.startsWith(idporten.issuer)) reports.push({ url: report.url, lang: report.lang, inputs: report.inputs, unlabelled: report.unlabelled });
       });
-      await context.addInitScript({ content: INIT_SCRIPT });
+      await context.addInitScript({ content: PAGE_CHECK_SCRIPT });
       page = await context.newPage();
       page.on('console', (msg) => {
         if (msg.type() === 'error' || /Content Security Policy/i.test(msg.text())) problems.push(`console ${msg.type()} on ${new URL(page.url()).pathname}: ${msg.text()}`);

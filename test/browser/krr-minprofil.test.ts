@@ -14,7 +14,6 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import pino from 'pino';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -27,6 +26,8 @@ import { readOneTimeCode } from '../../src/idporten/testing/oidc-harness.ts';
 import { createClient, grantScopeAccess, maskinportenComponent, maskinportenIssuer, setClientKeys } from '../../src/maskinporten/index.ts';
 import { DIGDIR_ORGNR, registersComponent } from '../../src/registers/index.ts';
 import { createKrrClient, KRR_SCOPE_KONTAKTINFORMASJON, krrComponent } from '../../src/krr/index.ts';
+import { PAGE_CHECK_SCRIPT, type PageReport } from '../helpers/browser.ts';
+import { freePort } from '../helpers/net.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const PASSWORD = 'Sommer2024x';
@@ -36,39 +37,6 @@ const NEW_MOBILE = '+4741234567';
 const NAV = '889640782';
 const NAV_NAME = 'ARBEIDS- OG VELFERDSETATEN';
 const DAY = 86_400_000;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** What an accessibility report from a page says. */
-interface PageReport {
-  url: string;
-  lang: string;
-  inputs: number;
-  unlabelled: string[];
-}
-
-const INIT_SCRIPT = `(() => {
-  document.addEventListener('securitypolicyviolation', (e) => {
-    window.grunnmurReport({ kind: 'csp', url: location.href, detail: e.violatedDirective + ' ' + e.blockedURI });
-  });
-  document.addEventListener('DOMContentLoaded', () => {
-    const fields = [...document.querySelectorAll('input, select, textarea')].filter((el) => !['hidden', 'submit', 'button', 'reset'].includes(el.type));
-    const unlabelled = fields
-      .filter((el) => !(el.labels && [...el.labels].some((l) => l.textContent.trim() !== '')) && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
-      .map((el) => el.outerHTML);
-    window.grunnmurReport({ kind: 'page', url: location.href, lang: document.documentElement.lang, inputs: fields.length, unlabelled });
-  });
-})();`;
 
 for (const engine of testEngines()) {
   describe(`MinProfil in Chromium on ${engine}: MinID login, new mobile with a one-time code, reservation, lookups`, () => {
@@ -144,7 +112,7 @@ for (const engine of testEngines()) {
         if (report.kind === 'csp') problems.push(`CSP violation on ${report.url}: ${report.detail}`);
         else reports.push({ url: report.url, lang: report.lang, inputs: report.inputs, unlabelled: report.unlabelled });
       });
-      await context.addInitScript({ content: INIT_SCRIPT });
+      await context.addInitScript({ content: PAGE_CHECK_SCRIPT });
       page = await context.newPage();
       page.on('console', (msg) => {
         if (msg.type() === 'error' || /Content Security Policy/i.test(msg.text())) problems.push(`console ${msg.type()} on ${new URL(page.url()).pathname}: ${msg.text()}`);

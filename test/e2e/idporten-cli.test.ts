@@ -7,27 +7,16 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeJwt } from 'jose';
 import { createTestDatabase, testEngines } from '../../src/platform/db/testing.ts';
 import { loginWithTestId, TestBrowser } from '../../src/idporten/testing/oidc-harness.ts';
 import { MAIN, runCli, waitUntilRunning } from '../helpers/cli.ts';
+import { freePort } from '../helpers/net.ts';
 
 const ORG = '974760673';
 const REDIRECT = 'http://localhost:9999/callback';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 async function countClients(db: Awaited<ReturnType<typeof createTestDatabase>>): Promise<number> {
   const row = await db.kysely.selectFrom('idporten_clients' as never).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();

@@ -19,11 +19,11 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import { createTestDatabase, testEngines, type TestDatabase } from '../../src/platform/db/testing.ts';
 import { createIdportenClient, type IdportenClient } from '../../src/idporten/index.ts';
 import { MAIN, waitUntilRunning } from '../helpers/cli.ts';
+import { freePort } from '../helpers/net.ts';
 
 /** The address both processes present themselves under (nothing listens there). */
 const PUBLIC_URL = 'http://idporten.grunnmur.test';
@@ -34,17 +34,6 @@ const ORGNO = '991825827';
 const LOGINS = 200;
 /** Requests in flight at once. */
 const IN_FLIGHT = 48;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 /** A small seeded PRNG (mulberry32), so a failing interleaving can be replayed with its seed. */
 function prng(seed: number): () => number {
