@@ -15,6 +15,7 @@ import { createPlatform, startServer, type RunningPlatform } from '../../src/pla
 import type { Component } from '../../src/platform/component.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { portalComponent } from '../../src/portal/index.ts';
+import { collectPageProblems } from '../helpers/browser.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 
@@ -78,19 +79,7 @@ describe('front page in Chromium', () => {
     });
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'nb-NO' });
     page = await context.newPage();
-    page.on('console', (msg) => {
-      if (msg.type() === 'error' || /Content Security Policy/i.test(msg.text())) problems.push(`console ${msg.type()}: ${msg.text()}`);
-    });
-    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-    page.on('requestfailed', (req) => {
-      const error = req.failure()?.errorText ?? '';
-      // ERR_ABORTED: the browser itself cancelled the request because the test navigated on
-      // (the favicon is fetched after `load`); server failures show up below as HTTP ≥ 400.
-      if (error !== 'net::ERR_ABORTED') problems.push(`request failed: ${req.url()} ${error}`);
-    });
-    page.on('response', (res) => {
-      if (res.status() >= 400) problems.push(`HTTP ${res.status()}: ${res.url()}`);
-    });
+    collectPageProblems(page, problems);
   });
 
   after(async () => {

@@ -26,7 +26,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { testEngines } from '../../src/platform/db/testing.ts';
 import { createIdportenClient, createMinidAccount, type IdportenClient } from '../../src/idporten/index.ts';
 import { readOneTimeCode, startIdporten, type RunningIdporten } from '../../src/idporten/testing/oidc-harness.ts';
-import { PAGE_CHECK_SCRIPT, type PageReport } from '../helpers/browser.ts';
+import { collectPageProblems, collectPageReports, type PageReport } from '../helpers/browser.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ORGNO = '991825827';
@@ -253,23 +253,10 @@ for (const engine of testEngines()) {
         args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
       });
       context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'nb-NO' });
-      await context.exposeBinding('grunnmurReport', (_source, report: { kind: string; url: string; detail?: string } & PageReport) => {
-        if (report.kind === 'csp') problems.push(`CSP violation on ${report.url}: ${report.detail}`);
-        else if (report.url.startsWith(idporten.issuer)) reports.push({ url: report.url, lang: report.lang, inputs: report.inputs, unlabelled: report.unlabelled });
-      });
-      await context.addInitScript({ content: PAGE_CHECK_SCRIPT });
+      await collectPageReports(context, { problems, reports }, (url) => url.startsWith(idporten.issuer));
       page = await context.newPage();
-      page.on('console', (msg) => {
-        if (msg.type() === 'error' || /Content Security Policy/i.test(msg.text())) problems.push(`console ${msg.type()} on ${new URL(page.url()).pathname}: ${msg.text()}`);
-      });
-      page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-      page.on('requestfailed', (req) => {
-        const error = req.failure()?.errorText ?? '';
-        // ERR_ABORTED: the browser cancelled the request because the page navigated on.
-        if (error !== 'net::ERR_ABORTED') problems.push(`request failed: ${req.url()} ${error}`);
-      });
+      collectPageProblems(page, problems);
       page.on('response', (res) => {
-        if (res.status() >= 400) problems.push(`HTTP ${res.status()}: ${res.url()}`);
         if (res.frame() === page.mainFrame() && res.request().isNavigationRequest() && res.status() === 200 && res.url().startsWith(idporten.issuer)) {
           idportenPages.push(new URL(res.url()).pathname);
         }

@@ -26,7 +26,7 @@ import { readOneTimeCode } from '../../src/idporten/testing/oidc-harness.ts';
 import { createClient, grantScopeAccess, maskinportenComponent, maskinportenIssuer, setClientKeys } from '../../src/maskinporten/index.ts';
 import { DIGDIR_ORGNR, registersComponent } from '../../src/registers/index.ts';
 import { createKrrClient, KRR_SCOPE_KONTAKTINFORMASJON, krrComponent } from '../../src/krr/index.ts';
-import { PAGE_CHECK_SCRIPT, type PageReport } from '../helpers/browser.ts';
+import { collectPageProblems, collectPageReports, type PageReport } from '../helpers/browser.ts';
 import { freePort } from '../helpers/net.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -108,23 +108,9 @@ for (const engine of testEngines()) {
 
       browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
       const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'nb-NO' });
-      await context.exposeBinding('grunnmurReport', (_source, report: { kind: string; url: string; detail?: string } & PageReport) => {
-        if (report.kind === 'csp') problems.push(`CSP violation on ${report.url}: ${report.detail}`);
-        else reports.push({ url: report.url, lang: report.lang, inputs: report.inputs, unlabelled: report.unlabelled });
-      });
-      await context.addInitScript({ content: PAGE_CHECK_SCRIPT });
+      await collectPageReports(context, { problems, reports });
       page = await context.newPage();
-      page.on('console', (msg) => {
-        if (msg.type() === 'error' || /Content Security Policy/i.test(msg.text())) problems.push(`console ${msg.type()} on ${new URL(page.url()).pathname}: ${msg.text()}`);
-      });
-      page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-      page.on('requestfailed', (req) => {
-        const error = req.failure()?.errorText ?? '';
-        if (error !== 'net::ERR_ABORTED') problems.push(`request failed: ${req.url()} ${error}`);
-      });
-      page.on('response', (res) => {
-        if (res.status() >= 400) problems.push(`HTTP ${res.status()}: ${res.url()}`);
-      });
+      collectPageProblems(page, problems);
     });
 
     after(async () => {
