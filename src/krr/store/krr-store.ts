@@ -115,6 +115,21 @@ export async function listProviders(db: KrrDb): Promise<KrrProviderRow[]> {
   return db.selectFrom('krr_providers').selectAll().orderBy('orgnr').execute();
 }
 
+/** The provider (mailbox or print) with this organisasjonsnummer; undefined when there is none. */
+export async function findProvider(db: KrrDb, orgnr: string): Promise<KrrProviderRow | undefined> {
+  return db.selectFrom('krr_providers').selectAll().where('orgnr', '=', orgnr).executeTakeFirst();
+}
+
+/**
+ * One person's row, if the person is in the register. With `forUpdate` (pass true on
+ * PostgreSQL, inside a write transaction) the row is read `FOR UPDATE`, so concurrent changes of
+ * one person wait for each other; SQLite's write transactions (`BEGIN IMMEDIATE`) are serial anyway.
+ */
+export async function findPersonRow(db: KrrDb, personidentifikator: string, forUpdate = false): Promise<KrrPersonRow | undefined> {
+  const query = db.selectFrom('krr_persons').selectAll().where('personidentifikator', '=', personidentifikator);
+  return (forUpdate ? query.forUpdate() : query).executeTakeFirst();
+}
+
 /** The provider with `rolle`, first by orgnr; undefined when there is none. */
 export async function findProviderByRole(db: KrrDb, rolle: ProviderRole): Promise<KrrProviderRow | undefined> {
   return db.selectFrom('krr_providers').selectAll().where('rolle', '=', rolle).orderBy('orgnr').executeTakeFirst();

@@ -21,8 +21,8 @@ import { validateFodselsnummer, validateOrganisasjonsnummer } from '../../../pla
 import type { TestPki } from '../../../platform/pki/test-pki.ts';
 import { krrPostkasseError } from '../../postkasse-errors.ts';
 import { describeRules } from '../check-personidentifikatorer.ts';
-import { findPersonsAndLogLookup, krrDb } from '../../store/krr-store.ts';
-import { findPersonForUpdate, findProvider, updatePostkasse, type PersonPostkasseRow } from '../../store/postkasse-store.ts';
+import { findPersonRow, findPersonsAndLogLookup, findProvider, krrDb } from '../../store/krr-store.ts';
+import { updatePostkasse, type PersonPostkasseRow } from '../../store/postkasse-store.ts';
 import type { KrrDb, KrrProviderRow } from '../../store/tables.ts';
 import { checkPostkasseSertifikat } from './check-postkasse-sertifikat.ts';
 import { PostkasseFeil } from './outcome.ts';
@@ -232,7 +232,7 @@ export async function hentPostkasse(db: Database, caller: PostkasseCaller, reque
 async function writePerson<T>(db: Database, personidentifikator: string, change: (trx: KrrDb, person: PersonPostkasseRow | undefined) => Promise<T>): Promise<T> {
   return krrDb(db)
     .transaction()
-    .execute(async (trx) => change(trx, await findPersonForUpdate(trx, db.engine, personidentifikator)));
+    .execute(async (trx) => change(trx, await findPersonRow(trx, personidentifikator, db.engine === 'postgres')));
 }
 
 /** `updated_at` of a write: now, and always later than the row's last change. */

@@ -35,15 +35,13 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../../platform/db/database.ts';
 import type { Outbox } from '../../../platform/outbox/outbox.ts';
 import { channelUsable, freshnessCutoff } from '../../domain/varslingsstatus.ts';
+import { findPersonRow, findProvider, krrDb } from '../../store/krr-store.ts';
 import type { KrrPersonRow } from '../../store/tables.ts';
 import { minprofilError } from '../errors.ts';
 import {
   countWrongCode,
   endPendingChange,
   findPendingChange,
-  findPersonRow,
-  findPersonRowForUpdate,
-  findProvider,
   insertPersonIfAbsent,
   minprofilDb,
   savePendingChange,
@@ -131,7 +129,7 @@ function channelView(address: string | null, oppdatert: number | null, verifiser
  */
 export async function getProfile(db: Database, pid: string, now: number = Date.now()): Promise<Profile> {
   const k = minprofilDb(db);
-  const row = await findPersonRow(k, pid);
+  const row = await findPersonRow(krrDb(k), pid);
   const empty: Profile = {
     personidentifikator: pid,
     status: 'IKKE_REGISTRERT',
@@ -166,7 +164,7 @@ export async function getProfile(db: Database, pid: string, now: number = Date.n
   );
   let postkasse: Profile['postkasse'] = null;
   if (row.postkasseadresse && row.postkasseleverandoeradresse) {
-    const provider = await findProvider(k, row.postkasseleverandoeradresse);
+    const provider = await findProvider(krrDb(k), row.postkasseleverandoeradresse);
     postkasse = { adresse: row.postkasseadresse, leverandoerOrgnr: row.postkasseleverandoeradresse, leverandoerNavn: provider?.navn ?? null };
   }
   return {
@@ -186,10 +184,10 @@ export async function getProfile(db: Database, pid: string, now: number = Date.n
  * person not in the register (inserted now), or a fresh one replacing a `SLETTET` row.
  */
 async function activeRowForChange(trx: MinprofilDb, pid: string, now: number, lock: boolean): Promise<KrrPersonRow> {
-  let row = await findPersonRowForUpdate(trx, pid, lock);
+  let row = await findPersonRow(krrDb(trx), pid, lock);
   if (!row) {
     await insertPersonIfAbsent(trx, emptyPersonRow(pid, now));
-    row = await findPersonRowForUpdate(trx, pid, lock);
+    row = await findPersonRow(krrDb(trx), pid, lock);
     if (!row) throw new Error('the person row vanished');
   }
   return row.status === 'AKTIV' ? { ...row } : emptyPersonRow(pid, now);
@@ -240,7 +238,7 @@ export async function requestContactChange(deps: MinprofilDeps, pid: string, kan
   const verdi = normaliseAddress(kanal, value);
   const now = (deps.now ?? Date.now)();
   return transaction(deps, async (trx, lock) => {
-    const row = await findPersonRowForUpdate(trx, pid, lock);
+    const row = await findPersonRow(krrDb(trx), pid, lock);
     const current = row?.status === 'AKTIV' ? (kanal === 'epost' ? row.epostadresse : row.mobiltelefonnummer) : null;
     if (current !== null && current === verdi) {
       throw minprofilError('MINPROFIL_UNCHANGED_ADDRESS', kanal === 'epost' ? 'This e-mail address is already registered' : 'This mobile number is already registered');
@@ -354,7 +352,7 @@ export async function confirmContactChange(deps: MinprofilDeps, pid: string, kan
 export async function confirmContactData(deps: MinprofilDeps, pid: string): Promise<Profile> {
   const now = (deps.now ?? Date.now)();
   await transaction(deps, async (trx, lock) => {
-    const row = await findPersonRowForUpdate(trx, pid, lock);
+    const row = await findPersonRow(krrDb(trx), pid, lock);
     if (!row || row.status !== 'AKTIV' || (!row.epostadresse && !row.mobiltelefonnummer)) {
       throw minprofilError('MINPROFIL_NOTHING_TO_CONFIRM', 'There is no e-mail address or mobile number to confirm');
     }
@@ -376,7 +374,7 @@ export async function setReservasjon(deps: MinprofilDeps, pid: string, reservasj
   if (reservasjon !== 'JA' && reservasjon !== 'NEI') throw minprofilError('MINPROFIL_INVALID_RESERVASJON', 'reservasjon must be JA or NEI');
   const now = (deps.now ?? Date.now)();
   await transaction(deps, async (trx, lock) => {
-    const existing = await findPersonRowForUpdate(trx, pid, lock);
+    const existing = await findPersonRow(krrDb(trx), pid, lock);
     const active = existing?.status === 'AKTIV';
     // Not registered (or deleted) and not reserved: nothing to withdraw.
     if (reservasjon === 'NEI' && !active) return;
@@ -403,7 +401,7 @@ export async function setSpraak(deps: Pick<MinprofilDeps, 'db' | 'now'>, pid: st
   }
   const now = (deps.now ?? Date.now)();
   await transaction(deps, async (trx, lock) => {
-    const existing = await findPersonRowForUpdate(trx, pid, lock);
+    const existing = await findPersonRow(krrDb(trx), pid, lock);
     if (existing?.status === 'AKTIV' && existing.spraak === spraak) return;
     const row = await activeRowForChange(trx, pid, now, lock);
     row.spraak = spraak;

@@ -4,7 +4,7 @@
  */
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../../platform/db/database.ts';
-import type { KrrPersonRow, KrrProviderRow } from '../../store/tables.ts';
+import type { KrrPersonRow } from '../../store/tables.ts';
 import type { MinprofilDb, MinprofilLoginRow, MinprofilPendingChangeRow, MinprofilSessionRow } from './tables.ts';
 
 /** MinProfil's tables of a database, or of a transaction on it. */
@@ -100,21 +100,6 @@ export async function purgeExpired(db: MinprofilDb, now: number, idleMs: number,
 
 // --- the person's row ----------------------------------------------------------------------------
 
-/** The person's row in the register, if any. */
-export async function findPersonRow(db: MinprofilDb, pid: string): Promise<KrrPersonRow | undefined> {
-  return db.selectFrom('krr_persons').selectAll().where('personidentifikator', '=', pid).executeTakeFirst();
-}
-
-/**
- * The person's row for a change, if any; with `lock` (PostgreSQL) `FOR UPDATE`, so concurrent
- * changes of one person wait for each other (SQLite transactions are serial anyway).
- */
-export async function findPersonRowForUpdate(db: MinprofilDb, pid: string, lock: boolean): Promise<KrrPersonRow | undefined> {
-  let q = db.selectFrom('krr_persons').selectAll().where('personidentifikator', '=', pid);
-  if (lock) q = q.forUpdate();
-  return q.executeTakeFirst();
-}
-
 /** Inserts a person row unless one exists; true when this call inserted it. */
 export async function insertPersonIfAbsent(db: MinprofilDb, row: KrrPersonRow): Promise<boolean> {
   const result = await db
@@ -129,11 +114,6 @@ export async function insertPersonIfAbsent(db: MinprofilDb, row: KrrPersonRow): 
 export async function updatePersonRow(db: MinprofilDb, row: KrrPersonRow): Promise<void> {
   const { personidentifikator, ...fields } = row;
   await db.updateTable('krr_persons').set(fields).where('personidentifikator', '=', personidentifikator).execute();
-}
-
-/** A provider by organisasjonsnummer. */
-export async function findProvider(db: MinprofilDb, orgnr: string): Promise<KrrProviderRow | undefined> {
-  return db.selectFrom('krr_providers').selectAll().where('orgnr', '=', orgnr).executeTakeFirst();
 }
 
 // --- changes waiting for a code ----------------------------------------------------------------
