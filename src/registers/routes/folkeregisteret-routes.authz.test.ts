@@ -215,6 +215,15 @@ for (const engine of testEngines()) {
         assert.equal(line.rettighetspakke, 'offentlig-med-hjemmel');
       });
 
+      it('serves no HEAD on a person path (405): it would log a lookup that sends nothing', async () => {
+        const requestId = 'audit-test-request-head';
+        const authorization = `Bearer ${await token(MED)}`;
+        const res = await p.app.inject({ method: 'HEAD', url: `${PLAIN}/${pid}`, headers: { authorization, 'x-request-id': requestId } });
+        assert.equal(res.statusCode, 405);
+        assert.equal(res.headers.allow, 'GET');
+        assert.equal((await listLookups(p.db, { pid })).filter((r) => r.request_id === requestId).length, 0);
+      });
+
       it('logs the supplier of a delegated token', async () => {
         const requestId = 'audit-test-request-0002';
         const authorization = `Bearer ${await token(MED, { supplierOrgno: '984661185' })}`;

@@ -45,7 +45,8 @@ export async function folkeregisteretRoutes(app: FastifyInstance, platform: Plat
   for (const pakke of RETTIGHETSPAKKER) {
     const onRequest = requireScopes(platform, [pakke.scope]);
     for (const path of pakke.personPaths) {
-      app.get<{ Params: { pid: string } }>(path, { onRequest, schema: personSchema(pakke, path) }, async (request) => {
+      // No automatic HEAD: it would look the person up, and log the lookup, to send no data.
+      app.get<{ Params: { pid: string } }>(path, { onRequest, exposeHeadRoute: false, schema: personSchema(pakke, path) }, async (request) => {
         const token = getMaskinportenToken(request);
         return lookUpPerson(platform.db, request.log, request.params.pid, {
           consumerOrgno: token.consumerOrgno,
