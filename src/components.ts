@@ -4,6 +4,7 @@
 import { platformError } from './platform/errors.ts';
 import type { Component } from './platform/component.ts';
 import { elmaComponent } from './elma/index.ts';
+import { eformidlingComponent } from './eformidling/index.ts';
 import { idportenComponent } from './idporten/index.ts';
 import { krrComponent } from './krr/index.ts';
 import { maskinportenComponent } from './maskinporten/index.ts';
@@ -11,7 +12,7 @@ import { portalComponent } from './portal/index.ts';
 import { registersComponent } from './registers/index.ts';
 
 /** Every component that exists, in start order (the front page always comes along). */
-export const allComponents: readonly Component[] = [registersComponent, maskinportenComponent, idportenComponent, krrComponent, elmaComponent, portalComponent];
+export const allComponents: readonly Component[] = [registersComponent, maskinportenComponent, idportenComponent, krrComponent, elmaComponent, eformidlingComponent, portalComponent];
 
 /** Names `--only` accepts. */
 export function selectableComponentNames(): string[] {

@@ -34,6 +34,7 @@ export { SMP_NS, DSIG_NS, SIGNATURE_ALGORITHMS } from './domain/smp-xml.ts';
 export { seedElma, seededParticipants, type SeedElmaResult } from './domain/seed.ts';
 export { ELMA_PATH, SMP_CONTENT_TYPE } from './routes/smp-routes.ts';
 export { ELMA_API_PATH } from './routes/api-routes.ts';
+export { findRegistrations, type ElmaRegistration } from './domain/registrations.ts';
 export { createElmaClient, type ElmaClient, type ElmaCapability } from './client.ts';
 export type * from './wire-types.ts';
 

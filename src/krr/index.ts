@@ -27,6 +27,7 @@ export {
   KRR_USER_SCOPE_SPRAAK_WRITE,
   KRR_USER_SCOPES,
 } from './domain/scopes.ts';
+export { lookupPersons, type LookupCaller, type LookupRequest, type LookupResult } from './domain/lookup.ts';
 export { FRESHNESS_MONTHS, freshnessCutoff } from './domain/varslingsstatus.ts';
 export { MAX_PERSONIDENTIFIKATORER } from './domain/check-personidentifikatorer.ts';
 export { seedKrr, krrRegister, type SeedKrrOptions, type SeedKrrResult } from './domain/seed.ts';

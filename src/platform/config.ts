@@ -71,6 +71,18 @@ export const configSchema = z.object({
   JOBS_LEASE_S: int(1, 3600)
     .default(30)
     .describe('Lease of a claimed job, in seconds; a job whose worker died is claimed again after this'),
+  EFORMIDLING_LOCK_TIMEOUT_S: int(1, 86_400)
+    .default(300)
+    .describe('eFormidling: how long GET /messages/in/peek locks a message, in seconds (the integration point: 5 minutes)'),
+  EFORMIDLING_DEFAULT_TTL_H: int(1, 24 * 365)
+    .default(24)
+    .describe('eFormidling: time-to-live of a message whose SBD has no expectedResponseDateTime, in hours (the integration point: 24)'),
+  EFORMIDLING_MAX_FILE_BYTES: int(1, 10 * 1024 ** 3)
+    .default(1024 ** 3)
+    .describe('eFormidling: largest file one PUT /messages/out/{messageId} may stream, in bytes (multipart parts: 5 MiB)'),
+  EFORMIDLING_EXPIRY_SWEEP_S: int(1, 86_400)
+    .default(10)
+    .describe('eFormidling: how often messages whose time-to-live passed are ended (LEVETID_UTLOPT), in seconds'),
   KEY_ROTATION_INTERVAL_S: int(60, 10 * 365 * 86_400)
     .default(30 * 86_400)
     .describe('Signing keys are rotated this often, in seconds (default 30 days)'),

@@ -78,15 +78,25 @@ const folkeregister: ScopeDefinition[] = [
  * @see felleslosninger/efm-integrasjonspunkt `MaskinportenTokenInterceptor.getCurrentScopes()`
  * @see https://docs.digdir.no/docs/eFormidling (service registry: "DPO … Maskinporten scope move/dpo.read")
  */
-const eformidling: ScopeDefinition[] = [
+const eformidling: ScopeDefinition[] = ([
   { name: 'move/dpo.read', description: 'eFormidling: adresseoppslag for meldinger mellom virksomheter (DPO)' },
   { name: 'move/dpe.read', description: 'eFormidling: adresseoppslag for eInnsyn (DPE)' },
   { name: 'move/dpv.read', description: 'eFormidling: adresseoppslag for meldinger til virksomheter i Altinn (DPV)' },
   { name: 'move/dpf.read', description: 'eFormidling: adresseoppslag for KS SvarUt/SvarInn (DPF)' },
   { name: 'move/dpi.read', description: 'eFormidling: adresseoppslag for digital post til innbyggere (DPI)' },
 ]
-  .map((s) => ({ ...s, legacy: true, owner_orgno: DIGDIR_ORGNR, allowed_integration_types: ['maskinporten', 'eformidling'], at_max_age: 3600 }))
+  .map((s) => ({ ...s, legacy: true, owner_orgno: DIGDIR_ORGNR, allowed_integration_types: ['maskinporten', 'eformidling'], at_max_age: 3600 })) as ScopeDefinition[])
   .concat([
+    {
+      // Grunnmur's own: the hosted integration point's Next Move API (src/eformidling/README.md).
+      name: 'eformidling:integrasjonspunkt',
+      description: 'eFormidling: bruke det vertede integrasjonspunktet (Next Move-API-et) for egen virksomhet',
+      legacy: false,
+      owner_orgno: DIGDIR_ORGNR,
+      allowed_integration_types: ['maskinporten', 'eformidling'],
+      accessible_for_all: true,
+      at_max_age: 3600,
+    },
     {
       name: 'digitalpostinnbygger:send',
       description: 'Sende digital post til innbyggere (DPI)',
@@ -95,7 +105,7 @@ const eformidling: ScopeDefinition[] = [
       allowed_integration_types: ['maskinporten', 'eformidling'],
       at_max_age: 3600,
     },
-  ]);
+  ] as ScopeDefinition[]);
 
 /**
  * ELMA's write API for access-point providers. Grunnmur's own name: the real ELMA is maintained

@@ -1,0 +1,560 @@
+/**
+ * The hosted integration point: outgoing messages (create, attach, send), delivery into the
+ * receiver's queue as a signed ASiC-E, the receiver's queue (peek, pop, delete), statuses and
+ * time-to-live. Every tenant is the organisation of its Maskinporten token.
+ *
+ * Durability: every status is stored (in the same transaction as the change it records) before
+ * the request that caused it is answered; delivery runs as a platform job (`eformidling.send`,
+ * at least once) whose effect is one transaction guarded by the message's state, so a re-run
+ * after a crash delivers nothing twice.
+ *
+ * @see specs/eformidling-elma-einnsyn.md §1; README.md in this folder
+ */
+import { createHash } from 'node:crypto';
+import { PermanentJobError, type Job } from '../../platform/jobs/job-queue.ts';
+import type { Platform } from '../../platform/platform.ts';
+import { streamAsice, type AsicSource } from '../asic/asice.ts';
+import { eformidlingError } from '../errors.ts';
+import {
+  claimIncoming,
+  deleteFileData,
+  eformidlingDb,
+  findMessage,
+  findMessageSide,
+  insertMessageIfAbsent,
+  lockMessageRow,
+  readAsicChunks,
+  readFileChunks,
+  recordStatus,
+  type EformidlingTrx,
+} from '../store/eformidling-store.ts';
+import type { FileRow, MessageRow, StatusRow } from '../store/tables.ts';
+import { validateSbd, type ValidatedSbd } from '../validation/index.ts';
+import { routeMessage, type Caller } from './routing.ts';
+import { signerOf } from './signing-certificates.ts';
+import { FINISHING_STATUSES, STATUS_DESCRIPTIONS, type MessageStatus } from './statuses.ts';
+import { enqueueWebhooks } from './webhooks.ts';
+
+/** Job queue of DPO delivery. */
+export const SEND_QUEUE = 'eformidling.send';
+/** Job queue DPI messages wait in until Digital postkasse takes them (no handler yet). */
+export const DPI_QUEUE = 'eformidling.dpi';
+/** Recurring job that ends messages whose time-to-live passed. */
+export const EXPIRY_QUEUE = 'eformidling.expire';
+/** Largest multipart part (`MultipartFileToLargeException` above it): 5 MiB. */
+export const MAX_MULTIPART_BYTES = 5 * 1024 * 1024;
+/** Bytes per stored chunk of a file or an ASiC-E. */
+export const CHUNK_BYTES = 1024 * 1024;
+
+/** Settings of the integration point (from config). */
+export interface IntegrationPointOptions {
+  /** How long a peek locks a message (ms). */
+  lockTimeoutMs: number;
+  /** Time-to-live when the SBD gives no `expectedResponseDateTime` (ms). */
+  defaultTtlMs: number;
+  /** Largest file a PUT may stream (bytes). */
+  maxFileBytes: number;
+}
+
+/** A file as it is attached. */
+export interface FileUpload {
+  filename: string;
+  mimeType: string;
+  title: string | null;
+}
+
+const RESERVED = /^(mimetype|manifest\.xml)$/i;
+
+/**
+ * Checks a file name for the ASiC-E: 1–255 characters, no path, no control characters, not a
+ * name the container uses itself.
+ *
+ * @throws AppError `EFORMIDLING_INVALID_FILENAME` (400)
+ */
+export function checkFilename(filename: string): string {
+  const problem =
+    filename.length === 0
+      ? 'is empty'
+      : filename.length > 255
+        ? 'is longer than 255 characters'
+        : /[\\/]/.test(filename) || filename === '.' || filename === '..'
+          ? 'must be a plain file name, not a path'
+          : /[\x00-\x1f\x7f]/.test(filename)
+            ? 'has control characters'
+            : RESERVED.test(filename) || filename.toUpperCase().startsWith('META-INF')
+              ? 'is a name the ASiC-E container uses itself'
+              : null;
+  if (problem) throw eformidlingError('EFORMIDLING_INVALID_FILENAME', `The filename ${problem}`);
+  return filename;
+}
+
+/** The business message's primary document, when it names one. */
+function primaryDocument(sbd: Record<string, unknown>, type: string): string | undefined {
+  const business = sbd[type] as Record<string, unknown> | undefined;
+  return typeof business?.hoveddokument === 'string' ? business.hoveddokument : undefined;
+}
+
+/** Where the ConversationId scope's `expectedResponseDateTime` is set (filled in when missing). */
+function withExpiry(sbd: Record<string, any>, expiresAt: number): Record<string, any> {
+  const scopes = sbd.standardBusinessDocumentHeader.businessScope.scope as Array<Record<string, any>>;
+  const conversation = scopes.find((s) => s.type === 'ConversationId');
+  if (conversation) {
+    const info = (conversation.scopeInformation ??= []) as Array<Record<string, unknown>>;
+    if (info.length === 0) info.push({});
+    if (info[0]!.expectedResponseDateTime === undefined) info[0]!.expectedResponseDateTime = new Date(expiresAt).toISOString();
+  }
+  return sbd;
+}
+
+/** The integration point of one platform (one per process). */
+export class IntegrationPoint {
+  readonly #platform: Platform;
+  readonly #options: IntegrationPointOptions;
+
+  constructor(platform: Platform, options: IntegrationPointOptions) {
+    this.#platform = platform;
+    this.#options = options;
+  }
+
+  get options(): IntegrationPointOptions {
+    return this.#options;
+  }
+
+  /** Records a status and enqueues its webhooks, inside the caller's transaction. */
+  async #status(trx: EformidlingTrx, side: MessageRow, status: MessageStatus, now: number, description = STATUS_DESCRIPTIONS[status]): Promise<StatusRow | null> {
+    const row = await recordStatus(trx, side, status, description, now, FINISHING_STATUSES.has(status));
+    if (row) await enqueueWebhooks(trx, this.#platform.jobs, side, row);
+    return row;
+  }
+
+  /**
+   * `POST /api/messages/out`: validates the SBD, checks the sender is the caller and routes it.
+   * The message is stored as a draft (files may be attached; nothing is sent yet).
+   *
+   * @returns the stored SBD (`creationDateAndTime` and `expectedResponseDateTime` filled in)
+   * @throws AppError validation's codes (400), `EFORMIDLING_SENDER_NOT_CALLER` (403), routing's
+   *   codes (400), `EFORMIDLING_TIME_TO_LIVE_EXCEEDED` (400), `EFORMIDLING_MESSAGE_ALREADY_EXISTS` (400)
+   */
+  async createMessage(caller: Caller, input: unknown, now = Date.now()): Promise<{ sbd: Record<string, unknown>; row: MessageRow }> {
+    const v = validateSbd(input, { now: new Date(now) });
+    return this.#create(caller, v, now);
+  }
+
+  async #create(caller: Caller, v: ValidatedSbd, now: number): Promise<{ sbd: Record<string, unknown>; row: MessageRow }> {
+    if (v.sender.orgnr !== caller.orgnr) {
+      throw eformidlingError('EFORMIDLING_SENDER_NOT_CALLER', `The sender ${v.sender.value} is not the organisation of the token (0192:${caller.orgnr})`);
+    }
+    const expiresAt = v.expectedResponseDateTime ? v.expectedResponseDateTime.getTime() : now + this.#options.defaultTtlMs;
+    if (expiresAt <= now) {
+      throw eformidlingError('EFORMIDLING_TIME_TO_LIVE_EXCEEDED', `ExpectedResponseDateTime ${new Date(expiresAt).toISOString()} has been exceeded. Please resend the message`);
+    }
+    const k = eformidlingDb(this.#platform.db);
+    if (await findMessageSide(k, 'OUTGOING', v.messageId)) throw alreadyExists(v.messageId);
+    const route = await routeMessage(this.#platform, caller, { receiver: v.receiver.value, process: v.process, standard: v.standard }, now);
+    const sbd = withExpiry(structuredClone(v.sbd), expiresAt);
+    const row: Omit<MessageRow, 'id'> = {
+      message_id: v.messageId,
+      direction: 'OUTGOING',
+      orgnr: caller.orgnr,
+      conversation_id: v.conversationId,
+      sender_identifier: v.sender.value,
+      receiver_identifier: v.receiver.value,
+      process_identifier: v.process,
+      document_type: v.standard,
+      message_type: v.type,
+      service_identifier: route.serviceIdentifier,
+      sbd: JSON.stringify(sbd),
+      state: 'DRAFT',
+      lock_until: null,
+      expires_at: expiresAt,
+      latest_status: null,
+      finished: 0,
+      asic_size: null,
+      created_at: now,
+      last_update: now,
+    };
+    const id = await insertMessageIfAbsent(k, row);
+    if (id === null) throw alreadyExists(v.messageId);
+    return { sbd, row: { ...row, id } };
+  }
+
+  /** An outgoing message of the caller, or 404. */
+  async outgoing(caller: Caller, messageId: string): Promise<MessageRow> {
+    const row = await findMessage(eformidlingDb(this.#platform.db), 'OUTGOING', caller.orgnr, messageId.toLowerCase());
+    if (!row) throw notFound(messageId);
+    return row;
+  }
+
+  /**
+   * `PUT /api/messages/out/{messageId}`: stores a file of a draft, streamed in chunks of 1 MiB
+   * (memory bounded), its SHA-256 computed on the way.
+   *
+   * @param body the file's bytes
+   * @param maxBytes limit of this upload (5 MiB for multipart parts, `maxFileBytes` for PUT)
+   * @throws AppError `EFORMIDLING_MESSAGE_NOT_FOUND` (404), `EFORMIDLING_MESSAGE_ALREADY_SENT`,
+   *   `EFORMIDLING_INVALID_FILENAME`, `EFORMIDLING_DUPLICATE_FILENAME`,
+   *   `EFORMIDLING_MULTIPART_FILE_TOO_LARGE` (400), `EFORMIDLING_FILE_TOO_LARGE` (413);
+   *   after any failure nothing of the file is kept
+   */
+  async attachFile(caller: Caller, messageId: string, file: FileUpload, body: AsyncIterable<Uint8Array>, maxBytes: number, multipart: boolean, now = Date.now()): Promise<void> {
+    checkFilename(file.filename);
+    const message = await this.outgoing(caller, messageId);
+    if (message.state !== 'DRAFT') throw alreadySent(message.message_id);
+    const k = eformidlingDb(this.#platform.db);
+    // Reserve the name and a position (size -1 = upload in progress); the unique keys settle races.
+    const position = await k.transaction().execute(async (trx) => {
+      const files = await trx.selectFrom('eformidling_files').select(['position', 'filename']).where('message_id', '=', message.message_id).execute();
+      if (files.some((f) => f.filename === file.filename)) throw duplicate(file.filename);
+      const next = files.reduce((max, f) => Math.max(max, Number(f.position) + 1), 0);
+      const row: FileRow = { message_id: message.message_id, position: next, filename: file.filename, mime_type: file.mimeType, title: file.title, size: -1, sha256: '', created_at: now };
+      await trx.insertInto('eformidling_files').values(row).execute();
+      return next;
+    });
+    const hash = createHash('sha256');
+    let size = 0;
+    let chunkNo = 0;
+    let pending: Uint8Array[] = [];
+    let pendingBytes = 0;
+    const flush = async () => {
+      if (pendingBytes === 0) return;
+      const data = Buffer.concat(pending, pendingBytes);
+      pending = [];
+      pendingBytes = 0;
+      await k.insertInto('eformidling_file_chunks').values({ message_id: message.message_id, position, chunk_no: chunkNo++, data }).execute();
+    };
+    try {
+      for await (const part of body) {
+        size += part.byteLength;
+        if (size > maxBytes) {
+          throw multipart
+            ? eformidlingError(
+                'EFORMIDLING_MULTIPART_FILE_TOO_LARGE',
+                `The attachment named '${file.filename}' is too large. The maximum size for multipart requests is ${maxBytes} bytes. Please use the non-multipart API to avoid such problems.`,
+              )
+            : eformidlingError('EFORMIDLING_FILE_TOO_LARGE', `The attachment named '${file.filename}' is larger than ${maxBytes} bytes`);
+        }
+        hash.update(part);
+        let offset = 0;
+        while (offset < part.byteLength) {
+          const take = Math.min(CHUNK_BYTES - pendingBytes, part.byteLength - offset);
+          pending.push(part.subarray(offset, offset + take));
+          pendingBytes += take;
+          offset += take;
+          if (pendingBytes === CHUNK_BYTES) await flush();
+        }
+      }
+      await flush();
+      const done = await k.transaction().execute(async (trx) => {
+        const current = await lockMessageRow(trx, this.#platform.db.engine, 'OUTGOING', message.message_id);
+        if (!current || current.state !== 'DRAFT') return false;
+        await trx
+          .updateTable('eformidling_files')
+          .set({ size, sha256: hash.digest('hex') })
+          .where('message_id', '=', message.message_id)
+          .where('position', '=', position)
+          .execute();
+        return true;
+      });
+      if (!done) throw alreadySent(message.message_id);
+    } catch (error) {
+      await k.transaction().execute(async (trx) => {
+        await trx.deleteFrom('eformidling_file_chunks').where('message_id', '=', message.message_id).where('position', '=', position).execute();
+        await trx.deleteFrom('eformidling_files').where('message_id', '=', message.message_id).where('position', '=', position).execute();
+      });
+      throw error;
+    }
+  }
+
+  /**
+   * `POST /api/messages/out/{messageId}`: sends a draft. In one transaction: the state moves to
+   * sending, `OPPRETTET` is recorded, and the delivery job is enqueued.
+   *
+   * @throws AppError `EFORMIDLING_MESSAGE_NOT_FOUND` (404), `EFORMIDLING_MESSAGE_ALREADY_SENT`,
+   *   `EFORMIDLING_MISSING_FILE`, `EFORMIDLING_MISSING_PRIMARY_DOCUMENT`,
+   *   `EFORMIDLING_TIME_TO_LIVE_EXCEEDED` (400)
+   */
+  async sendMessage(caller: Caller, messageId: string, now = Date.now()): Promise<void> {
+    const message = await this.outgoing(caller, messageId);
+    const { db, jobs } = this.#platform;
+    await eformidlingDb(db).transaction().execute(async (trx) => {
+      const row = await lockMessageRow(trx, db.engine, 'OUTGOING', message.message_id);
+      if (!row || row.orgnr !== caller.orgnr) throw notFound(messageId);
+      if (row.state !== 'DRAFT') throw alreadySent(row.message_id);
+      const files = await trx.selectFrom('eformidling_files').select(['filename', 'size']).where('message_id', '=', row.message_id).execute();
+      const complete = files.filter((f) => Number(f.size) >= 0);
+      if (complete.length === 0) throw eformidlingError('EFORMIDLING_MISSING_FILE', 'There must always be at least one attachment');
+      if (complete.length !== files.length) throw eformidlingError('EFORMIDLING_MISSING_FILE', 'A file of this message is still being uploaded');
+      const primary = primaryDocument(JSON.parse(row.sbd), row.message_type);
+      if (primary !== undefined && !complete.some((f) => f.filename === primary)) {
+        throw eformidlingError(
+          'EFORMIDLING_MISSING_PRIMARY_DOCUMENT',
+          'Missing a primary document. Please specify the hoveddokument property in the business message and verify that is equal to one of the filenames.',
+        );
+      }
+      if (Number(row.expires_at) <= now) {
+        throw eformidlingError('EFORMIDLING_TIME_TO_LIVE_EXCEEDED', `ExpectedResponseDateTime ${new Date(Number(row.expires_at)).toISOString()} has been exceeded. Please resend the message`);
+      }
+      await trx.updateTable('eformidling_messages').set({ state: 'SENDING', last_update: now }).where('id', '=', row.id).execute();
+      await this.#status(trx, row, 'OPPRETTET', now);
+      await jobs.enqueue(
+        { queue: row.service_identifier === 'DPI' ? DPI_QUEUE : SEND_QUEUE, payload: { messageId: row.message_id }, idempotencyKey: `eformidling.send:${row.message_id}`, maxAttempts: 1000 },
+        trx,
+      );
+    });
+  }
+
+  /**
+   * `POST /api/messages/out/multipart`: create, attach each part (≤ 5 MiB), send. A failure at
+   * any step deletes what was made.
+   */
+  async createAndSend(caller: Caller, sbd: unknown, parts: AsyncIterable<{ file: FileUpload; body: AsyncIterable<Uint8Array> }>, now = Date.now()): Promise<Record<string, unknown>> {
+    const created = await this.createMessage(caller, sbd, now);
+    try {
+      for await (const part of parts) {
+        await this.attachFile(caller, created.row.message_id, part.file, part.body, MAX_MULTIPART_BYTES, true, now);
+      }
+      await this.sendMessage(caller, created.row.message_id, now);
+    } catch (error) {
+      await this.#deleteDraft(created.row.message_id);
+      throw error;
+    }
+    return created.sbd;
+  }
+
+  async #deleteDraft(messageId: string): Promise<void> {
+    await eformidlingDb(this.#platform.db).transaction().execute(async (trx) => {
+      const row = await lockMessageRow(trx, this.#platform.db.engine, 'OUTGOING', messageId);
+      if (!row || row.state !== 'DRAFT') return;
+      await deleteFileData(trx, messageId, true);
+      await trx.deleteFrom('eformidling_messages').where('id', '=', row.id).execute();
+    });
+  }
+
+  /**
+   * `DELETE /api/messages/out/{messageId}`: deletes a message that was not sent (a draft).
+   *
+   * @throws AppError `EFORMIDLING_MESSAGE_NOT_FOUND` (404), `EFORMIDLING_MESSAGE_ALREADY_SENT` (400)
+   */
+  async deleteOutgoing(caller: Caller, messageId: string): Promise<void> {
+    const message = await this.outgoing(caller, messageId);
+    if (message.state !== 'DRAFT') throw alreadySent(message.message_id);
+    await this.#deleteDraft(message.message_id);
+  }
+
+  /**
+   * The `eformidling.send` job: delivers a sending message into the receiver's queue.
+   *
+   * 1. Expired → `LEVETID_UTLOPT` (and nothing is delivered).
+   * 2. `SENDT` is recorded (once).
+   * 3. The ASiC-E is built from the stored files, signed by the sender's certificate.
+   * 4. One transaction, only while the message is still sending: the ASiC-E chunks, the
+   *    receiver's incoming row, `MOTTATT` (sender) and `INNKOMMENDE_MOTTATT` (receiver), the
+   *    files' bytes deleted, the outgoing state `SENT`.
+   */
+  async deliver(job: Job, now: () => number = Date.now): Promise<void> {
+    const messageId = (job.payload as { messageId?: unknown })?.messageId;
+    if (typeof messageId !== 'string') throw new PermanentJobError('eformidling.send: payload without messageId');
+    const { db } = this.#platform;
+    const k = eformidlingDb(db);
+    const message = await findMessageSide(k, 'OUTGOING', messageId);
+    if (!message || message.state !== 'SENDING') return;
+    if (Number(message.expires_at) <= now()) {
+      await this.expire(message.message_id, now());
+      return;
+    }
+    await k.transaction().execute(async (trx) => {
+      const row = await lockMessageRow(trx, db.engine, 'OUTGOING', messageId);
+      if (row?.state === 'SENDING') await this.#status(trx, row, 'SENDT', now());
+    });
+
+    const files = await k.selectFrom('eformidling_files').selectAll().where('message_id', '=', messageId).orderBy('position').execute();
+    const primary = primaryDocument(JSON.parse(message.sbd), message.message_type);
+    files.sort((a, b) => (a.filename === primary ? -1 : b.filename === primary ? 1 : Number(a.position) - Number(b.position)));
+    const sources: AsicSource[] = files.map((f) => ({
+      name: f.filename,
+      mimeType: f.mime_type,
+      size: Number(f.size),
+      sha256: Buffer.from(f.sha256, 'hex'),
+      open: () => readFileChunks(k, messageId, Number(f.position)),
+    }));
+    const signer = await signerOf(this.#platform, message.orgnr);
+    const chunks: Buffer[] = [];
+    let pending: Uint8Array[] = [];
+    let pendingBytes = 0;
+    let asicSize = 0;
+    for await (const part of streamAsice(sources, signer, { now: new Date(now()) })) {
+      pending.push(part);
+      pendingBytes += part.byteLength;
+      asicSize += part.byteLength;
+      if (pendingBytes >= CHUNK_BYTES) {
+        chunks.push(Buffer.concat(pending, pendingBytes));
+        pending = [];
+        pendingBytes = 0;
+      }
+    }
+    if (pendingBytes > 0) chunks.push(Buffer.concat(pending, pendingBytes));
+
+    await k.transaction().execute(async (trx) => {
+      const row = await lockMessageRow(trx, db.engine, 'OUTGOING', messageId);
+      if (!row || row.state !== 'SENDING') return;
+      const at = now();
+      if (Number(row.expires_at) <= at) {
+        await this.#expireInTransaction(trx, row, at);
+        return;
+      }
+      const receiverOrgnr = row.receiver_identifier.startsWith('0192:') ? row.receiver_identifier.slice(5, 14) : row.receiver_identifier;
+      await trx.deleteFrom('eformidling_asic_chunks').where('message_id', '=', messageId).execute();
+      for (let i = 0; i < chunks.length; i++) await trx.insertInto('eformidling_asic_chunks').values({ message_id: messageId, chunk_no: i, data: chunks[i]! }).execute();
+      const incoming: Omit<MessageRow, 'id'> = {
+        ...row,
+        direction: 'INCOMING',
+        orgnr: receiverOrgnr,
+        state: 'QUEUED',
+        lock_until: null,
+        latest_status: null,
+        finished: 0,
+        asic_size: asicSize,
+        created_at: at,
+        last_update: at,
+      };
+      delete (incoming as Partial<MessageRow>).id;
+      const incomingId = await insertMessageIfAbsent(trx as never, incoming);
+      await trx.updateTable('eformidling_messages').set({ state: 'SENT', last_update: at }).where('id', '=', row.id).execute();
+      await deleteFileData(trx, messageId, false);
+      await this.#status(trx, row, 'MOTTATT', at);
+      if (incomingId !== null) {
+        await this.#status(trx, { ...incoming, id: incomingId } as MessageRow, 'INNKOMMENDE_MOTTATT', at);
+        await this.#readReceipt(trx, { ...incoming, id: incomingId } as MessageRow, at);
+      }
+    });
+  }
+
+  /**
+   * An application receipt (`arkivmelding_kvittering`) reaching the original sender marks the
+   * original message `LEST` (the conversation's outgoing message of the receipt's receiver).
+   */
+  async #readReceipt(trx: EformidlingTrx, incoming: MessageRow, at: number): Promise<void> {
+    if (incoming.message_type !== 'arkivmelding_kvittering') return;
+    const originals = await trx
+      .selectFrom('eformidling_messages')
+      .selectAll()
+      .where('conversation_id', '=', incoming.conversation_id)
+      .where('direction', '=', 'OUTGOING')
+      .where('orgnr', '=', incoming.orgnr)
+      .where('message_type', '!=', 'arkivmelding_kvittering')
+      .execute();
+    for (const original of originals) {
+      if (original.state === 'SENT' || original.state === 'DONE') await this.#status(trx, original, 'LEST', at);
+    }
+  }
+
+  async #expireInTransaction(trx: EformidlingTrx, row: MessageRow, at: number): Promise<void> {
+    await trx.updateTable('eformidling_messages').set({ state: 'EXPIRED', last_update: at }).where('id', '=', row.id).execute();
+    await deleteFileData(trx, row.message_id, false);
+    await this.#status(trx, row, 'LEVETID_UTLOPT', at);
+  }
+
+  /**
+   * Ends a message still sending whose time-to-live passed: `LEVETID_UTLOPT` for the sender,
+   * nothing delivered. A message already in the receiver's queue is left to the receiver.
+   *
+   * @returns true when the message was expired now
+   */
+  async expire(messageId: string, now = Date.now()): Promise<boolean> {
+    const { db } = this.#platform;
+    return eformidlingDb(db).transaction().execute(async (trx) => {
+      const row = await lockMessageRow(trx, db.engine, 'OUTGOING', messageId);
+      if (!row || row.state !== 'SENDING' || Number(row.expires_at) > now) return false;
+      await this.#expireInTransaction(trx, row, now);
+      return true;
+    });
+  }
+
+  /** The recurring sweep: expires every sending message whose time-to-live passed (≤ 500 per run). */
+  async expireDue(now = Date.now()): Promise<number> {
+    const due = await eformidlingDb(this.#platform.db)
+      .selectFrom('eformidling_messages')
+      .select('message_id')
+      .where('state', '=', 'SENDING')
+      .where('expires_at', '<=', now)
+      .orderBy('expires_at')
+      .limit(500)
+      .execute();
+    let expired = 0;
+    for (const { message_id } of due) if (await this.expire(message_id, now)) expired++;
+    return expired;
+  }
+
+  /**
+   * `GET /api/messages/in/peek`: locks the caller's oldest queued incoming message for
+   * `lockTimeoutMs`.
+   *
+   * @returns its SBD, or null when the queue is empty (204)
+   */
+  async peek(caller: Caller, filters: Parameters<typeof claimIncoming>[2], now = Date.now()): Promise<Record<string, unknown> | null> {
+    const row = await claimIncoming(this.#platform.db, caller.orgnr, filters, now, now + this.#options.lockTimeoutMs);
+    return row ? (JSON.parse(row.sbd) as Record<string, unknown>) : null;
+  }
+
+  /** A queued incoming message of the caller, or 404 (also for another organisation's). */
+  async #incoming(caller: Caller, messageId: string): Promise<MessageRow> {
+    const row = await findMessage(eformidlingDb(this.#platform.db), 'INCOMING', caller.orgnr, messageId.toLowerCase());
+    if (!row || row.state !== 'QUEUED') throw notFound(messageId);
+    return row;
+  }
+
+  /**
+   * `GET /api/messages/in/pop/{messageId}`: the ASiC-E of a locked incoming message, streamed
+   * chunk by chunk.
+   *
+   * @throws AppError `EFORMIDLING_MESSAGE_NOT_FOUND` (404), `EFORMIDLING_MESSAGE_NOT_LOCKED` (400)
+   */
+  async pop(caller: Caller, messageId: string, now = Date.now()): Promise<{ size: number; stream: AsyncIterable<Uint8Array> }> {
+    const row = await this.#incoming(caller, messageId);
+    if (row.lock_until === null || Number(row.lock_until) < now) throw notLocked(row.message_id);
+    return { size: Number(row.asic_size ?? 0), stream: readAsicChunks(eformidlingDb(this.#platform.db), row.message_id) };
+  }
+
+  /**
+   * `DELETE /api/messages/in/{messageId}`: the receiver acknowledges a locked message. In one
+   * transaction: removed from the queue (its ASiC-E deleted), `INNKOMMENDE_LEVERT` for the
+   * receiver and `LEVERT` for the sender.
+   *
+   * @returns the message's SBD
+   * @throws AppError `EFORMIDLING_MESSAGE_NOT_FOUND` (404), `EFORMIDLING_MESSAGE_NOT_LOCKED` (400)
+   */
+  async deleteIncoming(caller: Caller, messageId: string, now = Date.now()): Promise<Record<string, unknown>> {
+    const { db } = this.#platform;
+    return eformidlingDb(db).transaction().execute(async (trx) => {
+      const row = await lockMessageRow(trx, db.engine, 'INCOMING', messageId.toLowerCase());
+      if (!row || row.orgnr !== caller.orgnr || row.state !== 'QUEUED') throw notFound(messageId);
+      if (row.lock_until === null || Number(row.lock_until) < now) throw notLocked(row.message_id);
+      await trx.updateTable('eformidling_messages').set({ state: 'DELIVERED', lock_until: null, last_update: now }).where('id', '=', row.id).execute();
+      await trx.deleteFrom('eformidling_asic_chunks').where('message_id', '=', row.message_id).execute();
+      await this.#status(trx, row, 'INNKOMMENDE_LEVERT', now);
+      const outgoing = await lockMessageRow(trx, db.engine, 'OUTGOING', row.message_id);
+      if (outgoing) {
+        await this.#status(trx, outgoing, 'LEVERT', now);
+        await trx.updateTable('eformidling_messages').set({ state: 'DONE' }).where('id', '=', outgoing.id).where('state', '=', 'SENT').execute();
+      }
+      return JSON.parse(row.sbd) as Record<string, unknown>;
+    });
+  }
+}
+
+function notFound(messageId: string) {
+  return eformidlingError('EFORMIDLING_MESSAGE_NOT_FOUND', `Message with messageId = ${messageId.slice(0, 64)} was not found`);
+}
+function notLocked(messageId: string) {
+  return eformidlingError('EFORMIDLING_MESSAGE_NOT_LOCKED', `Message with messageId = ${messageId} was not locked`);
+}
+function alreadyExists(messageId: string) {
+  return eformidlingError('EFORMIDLING_MESSAGE_ALREADY_EXISTS', `Message with messageId = ${messageId} already exists`);
+}
+function alreadySent(messageId: string) {
+  return eformidlingError('EFORMIDLING_MESSAGE_ALREADY_SENT', `Message with messageId = ${messageId} has been sent already and can no longer be changed`);
+}
+function duplicate(filename: string) {
+  return eformidlingError('EFORMIDLING_DUPLICATE_FILENAME', `Filename already exists in message: ${filename}.`);
+}
+

@@ -1,0 +1,77 @@
+/**
+ * The eFormidling component: a hosted, multi-tenant integration point speaking the Next Move
+ * API at `/eformidling/api`, routing by ELMA and KRR, and delivering messages as signed ASiC-E
+ * containers through the platform's durable jobs. The only entry other code may import.
+ *
+ * @see specs/eformidling-elma-einnsyn.md §1; README.md in this folder
+ */
+import type { Component } from '../platform/component.ts';
+import type { Platform } from '../platform/platform.ts';
+import { DPI_QUEUE, EXPIRY_QUEUE, IntegrationPoint, SEND_QUEUE } from './domain/integration-point.ts';
+import { deliverWebhook, WEBHOOK_QUEUE } from './domain/webhooks.ts';
+import { NEXTMOVE_PATH, nextMoveRoutes } from './routes/nextmove-routes.ts';
+import { eformidlingMigrations } from './store/migrations.ts';
+
+export { eformidlingErrors, type EformidlingErrorCode } from './errors.ts';
+export { validationErrors } from './validation/errors.ts';
+export { asicErrors } from './asic/errors.ts';
+export { eformidlingMigrations } from './store/migrations.ts';
+export { EFORMIDLING_SCOPE } from './domain/scopes.ts';
+export { NEXTMOVE_PATH } from './routes/nextmove-routes.ts';
+export { SEND_QUEUE, DPI_QUEUE, EXPIRY_QUEUE, MAX_MULTIPART_BYTES, IntegrationPoint } from './domain/integration-point.ts';
+export { WEBHOOK_QUEUE } from './domain/webhooks.ts';
+export { MESSAGE_STATUSES, type MessageStatus } from './domain/statuses.ts';
+export { createAsice, verifyAsice, streamAsice, ASICE_MIME_TYPE, type VerifiedAsice } from './asic/asice.ts';
+export { validateSbd, KNOWN_PROCESSES, findProcess, prototypeSbd, type ValidatedSbd, type ProcessInfo } from './validation/index.ts';
+
+/** One integration point per platform. */
+const points = new WeakMap<Platform, IntegrationPoint>();
+
+/** The platform's integration point (made on first use). */
+export function integrationPointOf(platform: Platform): IntegrationPoint {
+  let ip = points.get(platform);
+  if (!ip) {
+    const c = platform.config;
+    ip = new IntegrationPoint(platform, {
+      lockTimeoutMs: c.EFORMIDLING_LOCK_TIMEOUT_S * 1000,
+      defaultTtlMs: c.EFORMIDLING_DEFAULT_TTL_H * 3_600_000,
+      maxFileBytes: c.EFORMIDLING_MAX_FILE_BYTES,
+    });
+    points.set(platform, ip);
+  }
+  return ip;
+}
+
+/**
+ * `onStart`: registers the delivery, webhook and expiry job handlers and schedules the expiry
+ * sweep. DPI messages wait on `eformidling.dpi`, which no handler takes until Digital postkasse
+ * exists (they expire as LEVETID_UTLOPT when their time-to-live passes).
+ */
+async function startEformidling(platform: Platform): Promise<void> {
+  const ip = integrationPointOf(platform);
+  platform.jobs.register(SEND_QUEUE, async (job) => ip.deliver(job));
+  platform.jobs.register(WEBHOOK_QUEUE, deliverWebhook);
+  platform.jobs.register(EXPIRY_QUEUE, async () => {
+    await ip.expireDue();
+  });
+  await platform.jobs.every(EXPIRY_QUEUE, platform.config.EFORMIDLING_EXPIRY_SWEEP_S * 1000);
+  void DPI_QUEUE;
+}
+
+/** The eFormidling component. */
+export const eformidlingComponent: Component = {
+  name: 'eformidling',
+  title: { nb: 'eFormidling (integrasjonspunkt)', nn: 'eFormidling (integrasjonspunkt)', en: 'eFormidling (integration point)' },
+  description: {
+    nb: 'Et vertet integrasjonspunkt med Next Move-API-et: meldinger mellom virksomheter (DPO) og til innbyggere (DPI), ruting med ELMA og KRR, signert ASiC-E og varig levering.',
+    nn: 'Eit vertsbasert integrasjonspunkt med Next Move-API-et: meldingar mellom verksemder (DPO) og til innbyggjarar (DPI), ruting med ELMA og KRR, signert ASiC-E og varig levering.',
+    en: 'A hosted integration point speaking the Next Move API: messages between organisations (DPO) and to citizens (DPI), routing by ELMA and KRR, signed ASiC-E and durable delivery.',
+  },
+  paths: [NEXTMOVE_PATH],
+  migrations: eformidlingMigrations,
+  plugin: async (app, { platform }) => {
+    await nextMoveRoutes(app, platform, integrationPointOf(platform));
+  },
+  links: [{ kind: 'api', label: { nb: 'Next Move-API', nn: 'Next Move-API', en: 'Next Move API' }, href: `${NEXTMOVE_PATH}/capabilities/0192:991825827` }],
+  onStart: startEformidling,
+};

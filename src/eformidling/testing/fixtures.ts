@@ -1,0 +1,64 @@
+/**
+ * Test helpers of the eFormidling component: SBDs, the arkivmelding payload from Digdir's docs,
+ * and an HTTP driver of the Next Move API over Fastify's `inject`.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import { EFORMIDLING_DOCUMENT_TYPES, arkivmeldingProcess } from '../../elma/index.ts';
+
+/** Digdir's example arkivmelding (`_includes/eformidling/arkivmelding.xml`, Apache-2.0). */
+export const ARKIVMELDING_XML = readFileSync(new URL('./arkivmelding.xml', import.meta.url));
+
+/** Seeded agencies (ELMA: arkivmelding, administrasjon). */
+export const DIGDIR = '991825827';
+export const NAV = '889640782';
+export const SKATTEETATEN = '974761076';
+
+/** An arkivmelding SBD from `sender` to `receiver` (orgnrs). */
+export function arkivmeldingSbd(sender: string, receiver: string, options: { messageId?: string; conversationId?: string; expectedResponseDateTime?: string } = {}) {
+  return {
+    standardBusinessDocumentHeader: {
+      headerVersion: '1.0',
+      sender: [{ identifier: { authority: 'iso6523-actorid-upis', value: `0192:${sender}` } }],
+      receiver: [{ identifier: { authority: 'iso6523-actorid-upis', value: `0192:${receiver}` } }],
+      documentIdentification: {
+        standard: EFORMIDLING_DOCUMENT_TYPES.arkivmelding,
+        typeVersion: '1.0',
+        instanceIdentifier: options.messageId ?? randomUUID(),
+        type: 'arkivmelding',
+      },
+      businessScope: {
+        scope: [
+          {
+            type: 'ConversationId',
+            instanceIdentifier: options.conversationId ?? randomUUID(),
+            identifier: arkivmeldingProcess('administrasjon'),
+            ...(options.expectedResponseDateTime ? { scopeInformation: [{ expectedResponseDateTime: options.expectedResponseDateTime }] } : {}),
+          },
+        ],
+      },
+    },
+    arkivmelding: { sikkerhetsnivaa: '3', hoveddokument: 'arkivmelding.xml' },
+  };
+}
+
+/** The Next Move API of one tenant (its bearer token) over `inject`. */
+export function nextMove(app: FastifyInstance, token: string) {
+  const auth = { authorization: `Bearer ${token}` };
+  const base = '/eformidling/api';
+  return {
+    create: (sbd: unknown) => app.inject({ method: 'POST', url: `${base}/messages/out`, headers: { ...auth, 'content-type': 'application/json' }, payload: JSON.stringify(sbd) }),
+    upload: (messageId: string, filename: string, body: Buffer | string, contentType = 'application/xml', extraHeaders: Record<string, string> = {}) =>
+      app.inject({
+        method: 'PUT',
+        url: `${base}/messages/out/${messageId}`,
+        headers: { ...auth, 'content-type': contentType, 'content-disposition': `attachment; name="Arkivmelding"; filename="${filename}"`, ...extraHeaders },
+        payload: body,
+      }),
+    send: (messageId: string) => app.inject({ method: 'POST', url: `${base}/messages/out/${messageId}`, headers: auth }),
+    post: (path: string, body: unknown) => app.inject({ method: 'POST', url: `${base}${path}`, headers: { ...auth, 'content-type': 'application/json' }, payload: JSON.stringify(body) }),
+    get: (path: string) => app.inject({ method: 'GET', url: `${base}${path}`, headers: auth }),
+    delete: (path: string) => app.inject({ method: 'DELETE', url: `${base}${path}`, headers: auth }),
+  };
+}
