@@ -12,6 +12,7 @@ import { keysErrors } from './platform/keys/key-store.ts';
 import { outboxErrors } from './platform/outbox/outbox.ts';
 import { pkiErrors } from './platform/pki/test-pki.ts';
 import { elmaErrors } from './elma/index.ts';
+import { asicErrors, eformidlingErrors, validationErrors } from './eformidling/index.ts';
 import { idportenErrors } from './idporten/index.ts';
 import { krrErrors, krrPostkasseErrors, minprofilErrors } from './krr/index.ts';
 import { maskinportenErrors, maskinportenGrantErrors } from './maskinporten/index.ts';
@@ -42,6 +43,9 @@ export const errorCatalogues: ErrorCatalogue[] = [
   { area: 'KRR MinProfil', source: 'src/krr/minprofil/errors.ts', codes: minprofilErrors },
   { area: 'KRR mailbox-provider API', source: 'src/krr/postkasse-errors.ts', codes: krrPostkasseErrors },
   { area: 'ELMA', source: 'src/elma/errors.ts', codes: elmaErrors },
+  { area: 'eFormidling Next Move API', source: 'src/eformidling/errors.ts', codes: eformidlingErrors },
+  { area: 'eFormidling SBD validation', source: 'src/eformidling/validation/errors.ts', codes: validationErrors },
+  { area: 'eFormidling ASiC-E', source: 'src/eformidling/asic/errors.ts', codes: asicErrors },
 ];
 
 /** `docs/errors.md`, rendered from {@link errorCatalogues}. */
@@ -53,7 +57,8 @@ export function errorCatalogueMarkdown(): string {
     '',
     'Public APIs answer errors as RFC 9457 `application/problem+json` with these codes in `code`',
     '(and `type` = `urn:grunnmur:problem:<code in kebab-case>`), except where the real service has',
-    'its own error format. A 5xx never shows more than its title; the request id in `instance`',
+    'its own error format (eFormidling answers `{timestamp, status, error, message, path, code}`, as',
+    'the integration point does). A 5xx never shows more than its title; the request id in `instance`',
     'finds the details in the log.',
   ];
   for (const cat of errorCatalogues) {

@@ -18,7 +18,7 @@ import { krrComponent } from '../krr/index.ts';
 import { maskinportenComponent } from '../maskinporten/index.ts';
 import { registersComponent } from '../registers/index.ts';
 import { EFORMIDLING_SCOPE, eformidlingComponent, integrationPointOf, verifyAsice } from './index.ts';
-import { ARKIVMELDING_XML, arkivmeldingSbd, DIGDIR, NAV, nextMove, SKATTEETATEN } from './testing/fixtures.ts';
+import { ARKIVMELDING_XML, arkivmeldingSbd, DIGDIR, multipartBody, NAV, nextMove, SKATTEETATEN } from './testing/fixtures.ts';
 
 async function listen(handler: (body: unknown) => void): Promise<{ server: Server; url: string }> {
   const server = createServer((req, res) => {
@@ -170,6 +170,54 @@ for (const engine of testEngines()) {
       assert.equal(statuses.content[1]!.description, 'Levetiden for meldingen er utgått. Må sendes på nytt');
       const list = (await receiver.get(`/messages/in?messageId=${messageId}`)).json() as { totalElements: number };
       assert.equal(list.totalElements, 0, 'nothing reached the receiver');
+    });
+
+    async function receiveAll(messageId: string) {
+      const peek = await receiver.get(`/messages/in/peek?messageId=${messageId}`);
+      assert.equal(peek.statusCode, 200, peek.body);
+      const pop = await receiver.get(`/messages/in/pop/${messageId}`);
+      assert.equal(pop.statusCode, 200);
+      const verified = await verifyAsice(pop.rawPayload, { caCertificatesPem: [await t.platform.pki.rootCertificatePem(), await t.platform.pki.issuingCertificatePem()] });
+      assert.equal((await receiver.delete(`/messages/in/${messageId}`)).statusCode, 200);
+      return verified;
+    }
+
+    it('create and send in one multipart request (sbd part after the files too); the files arrive in the ASiC-E', async () => {
+      for (const sbdFirst of [true, false]) {
+        const sbd = arkivmeldingSbd(DIGDIR, NAV);
+        const messageId = sbd.standardBusinessDocumentHeader.documentIdentification.instanceIdentifier;
+        const { body, contentType } = multipartBody(
+          sbd,
+          [
+            { name: 'Arkivmelding', filename: 'arkivmelding.xml', type: 'application/xml', content: ARKIVMELDING_XML },
+            { name: 'Vedlegg', filename: 'vedlegg.pdf', type: 'application/pdf', content: Buffer.alloc(5 * 1024 * 1024, 7) },
+          ],
+          sbdFirst,
+        );
+        const res = await sender.multipart(body, contentType);
+        assert.equal(res.statusCode, 200, res.body);
+        assert.equal((res.json() as typeof sbd).standardBusinessDocumentHeader.documentIdentification.instanceIdentifier, messageId);
+        await t.platform.jobs.runDue();
+        const verified = await receiveAll(messageId);
+        assert.deepEqual(verified.files.map((f) => [f.name, f.mimeType, f.content.byteLength]), [
+          ['arkivmelding.xml', 'application/xml', ARKIVMELDING_XML.byteLength],
+          ['vedlegg.pdf', 'application/pdf', 5 * 1024 * 1024],
+        ]);
+      }
+    });
+
+    it('a file larger than 5 MiB goes by PUT (streamed) and arrives whole', async () => {
+      const sbd = arkivmeldingSbd(DIGDIR, NAV);
+      const messageId = sbd.standardBusinessDocumentHeader.documentIdentification.instanceIdentifier;
+      assert.equal((await sender.create(sbd)).statusCode, 200);
+      const big = Buffer.alloc(7 * 1024 * 1024 + 123);
+      for (let i = 0; i < big.length; i += 4096) big[i] = i % 251;
+      assert.equal((await sender.upload(messageId, 'arkivmelding.xml', ARKIVMELDING_XML)).statusCode, 200);
+      assert.equal((await sender.upload(messageId, 'stor.bin', big, 'application/octet-stream')).statusCode, 200);
+      assert.equal((await sender.send(messageId)).statusCode, 200);
+      await t.platform.jobs.runDue();
+      const verified = await receiveAll(messageId);
+      assert.ok(Buffer.from(verified.files[1]!.content).equals(big));
     });
 
     it('the status queue gives each status once (peek takes it off), then 204', async () => {

@@ -18,7 +18,7 @@ export { asicErrors } from './asic/errors.ts';
 export { eformidlingMigrations } from './store/migrations.ts';
 export { EFORMIDLING_SCOPE } from './domain/scopes.ts';
 export { NEXTMOVE_PATH } from './routes/nextmove-routes.ts';
-export { SEND_QUEUE, DPI_QUEUE, EXPIRY_QUEUE, MAX_MULTIPART_BYTES, IntegrationPoint } from './domain/integration-point.ts';
+export { SEND_QUEUE, DPI_QUEUE, EXPIRY_QUEUE, MAX_MULTIPART_BYTES, DELIVERY_STEPS, IntegrationPoint, type DeliveryStep, type IntegrationPointOptions } from './domain/integration-point.ts';
 export { WEBHOOK_QUEUE } from './domain/webhooks.ts';
 export { MESSAGE_STATUSES, type MessageStatus } from './domain/statuses.ts';
 export { createAsice, verifyAsice, streamAsice, ASICE_MIME_TYPE, type VerifiedAsice } from './asic/asice.ts';
@@ -72,6 +72,6 @@ export const eformidlingComponent: Component = {
   plugin: async (app, { platform }) => {
     await nextMoveRoutes(app, platform, integrationPointOf(platform));
   },
-  links: [{ kind: 'api', label: { nb: 'Next Move-API', nn: 'Next Move-API', en: 'Next Move API' }, href: `${NEXTMOVE_PATH}/capabilities/0192:991825827` }],
+  links: [{ kind: 'openapi', label: { nb: 'OpenAPI (Next Move)', nn: 'OpenAPI (Next Move)', en: 'OpenAPI (Next Move)' }, href: `${NEXTMOVE_PATH}/openapi.json` }],
   onStart: startEformidling,
 };

@@ -121,6 +121,27 @@ function canonicalize(doc: Document, element: Element, algorithm: string, prefix
   });
 }
 
+/**
+ * Canonicalizes SignedProperties as Difi's library digests them: its
+ * `signedPropertiesURIDereferencer` hands the signer the SignedProperties of the separate
+ * QualifyingProperties document JAXB made, before it is placed in `ds:Object`, so only the
+ * namespaces declared on QualifyingProperties are in scope, not those the final document's
+ * `ds:Signature` and root add (a default `xmlns` for XML-DSig, in Java's output). A standard
+ * verifier (the JDK's own, xml-crypto, DSS) computes another digest for such a container;
+ * accepting this form too is what lets the integration point's containers verify here.
+ */
+function canonicalizeDetached(element: Element, algorithm: string, prefixes: string[]): string {
+  const Algorithm = CANONICALIZERS[algorithm] as new () => Canonicalizer;
+  const qualifying = element.parentNode as Element;
+  const declared: Array<{ prefix: string; namespaceURI: string }> = [];
+  for (let i = 0; i < qualifying.attributes.length; i++) {
+    const attribute = qualifying.attributes[i] as { name: string; value: string; prefix: string | null; localName: string };
+    if (attribute.name === 'xmlns') declared.push({ prefix: '', namespaceURI: attribute.value });
+    else if (attribute.prefix === 'xmlns') declared.push({ prefix: attribute.localName, namespaceURI: attribute.value });
+  }
+  return new Algorithm().process(element, { ancestorNamespaces: declared, inclusiveNamespacesPrefixList: prefixes, defaultNsForPrefix: { ds: NS.ds } });
+}
+
 function digest(hash: string, data: Uint8Array | string): Buffer {
   return createHash(hash).update(data).digest();
 }
@@ -322,8 +343,9 @@ export function verifySignaturesXml(bytes: Uint8Array, files: ReadonlyMap<string
       const declared = transform?.getAttribute('Algorithm') ?? ALGORITHM.c14n;
       const algorithm = WITHOUT_COMMENTS[declared] ?? declared;
       if (!CANONICALIZERS[algorithm]) throw signatureInvalid('algorithm', `SignedProperties transform ${JSON.stringify(declared)} is not supported`);
-      const canonical = canonicalize(doc, target, algorithm, transform && algorithm === ALGORITHM.excC14n ? inclusivePrefixes(transform) : []);
-      if (!sameBytes(digest(hash, canonical), expected)) {
+      const prefixes = transform && algorithm === ALGORITHM.excC14n ? inclusivePrefixes(transform) : [];
+      const canonical = canonicalize(doc, target, algorithm, prefixes);
+      if (!sameBytes(digest(hash, canonical), expected) && !sameBytes(digest(hash, canonicalizeDetached(target, algorithm, prefixes)), expected)) {
         throw signatureInvalid('signed-properties', 'The digest of xades:SignedProperties does not match its Reference (SigningTime, SigningCertificate or DataObjectFormat changed)');
       }
       signedProperties = target;

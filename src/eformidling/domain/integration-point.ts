@@ -54,7 +54,41 @@ export interface IntegrationPointOptions {
   defaultTtlMs: number;
   /** Largest file a PUT may stream (bytes). */
   maxFileBytes: number;
+  /**
+   * Test seam: called at each step boundary of a send and a delete (see {@link DeliveryStep}),
+   * so a test can kill the process exactly there. Production sets none; a test sets it with
+   * `integrationPointOf(platform).options.checkpoint = …` before starting the job worker.
+   */
+  checkpoint?: (step: DeliveryStep) => void | Promise<void>;
 }
+
+/**
+ * The step boundaries of a message's way through the integration point, in order. `…:in-transaction`
+ * steps run inside the step's transaction, before it commits.
+ */
+export type DeliveryStep =
+  | 'send:in-transaction'
+  | 'send:committed'
+  | 'deliver:start'
+  | 'deliver:sendt-recorded'
+  | 'deliver:asic-built'
+  | 'deliver:in-transaction'
+  | 'deliver:committed'
+  | 'delete:in-transaction'
+  | 'delete:committed';
+
+/** Every {@link DeliveryStep}, in order. */
+export const DELIVERY_STEPS: readonly DeliveryStep[] = [
+  'send:in-transaction',
+  'send:committed',
+  'deliver:start',
+  'deliver:sendt-recorded',
+  'deliver:asic-built',
+  'deliver:in-transaction',
+  'deliver:committed',
+  'delete:in-transaction',
+  'delete:committed',
+];
 
 /** A file as it is attached. */
 export interface FileUpload {
@@ -118,6 +152,10 @@ export class IntegrationPoint {
 
   get options(): IntegrationPointOptions {
     return this.#options;
+  }
+
+  async #checkpoint(step: DeliveryStep): Promise<void> {
+    if (this.#options.checkpoint) await this.#options.checkpoint(step);
   }
 
   /** Records a status and enqueues its webhooks, inside the caller's transaction. */
@@ -300,7 +338,9 @@ export class IntegrationPoint {
         { queue: row.service_identifier === 'DPI' ? DPI_QUEUE : SEND_QUEUE, payload: { messageId: row.message_id }, idempotencyKey: `eformidling.send:${row.message_id}`, maxAttempts: 1000 },
         trx,
       );
+      await this.#checkpoint('send:in-transaction');
     });
+    await this.#checkpoint('send:committed');
   }
 
   /**
@@ -358,6 +398,7 @@ export class IntegrationPoint {
     const k = eformidlingDb(db);
     const message = await findMessageSide(k, 'OUTGOING', messageId);
     if (!message || message.state !== 'SENDING') return;
+    await this.#checkpoint('deliver:start');
     if (Number(message.expires_at) <= now()) {
       await this.expire(message.message_id, now());
       return;
@@ -366,6 +407,7 @@ export class IntegrationPoint {
       const row = await lockMessageRow(trx, db.engine, 'OUTGOING', messageId);
       if (row?.state === 'SENDING') await this.#status(trx, row, 'SENDT', now());
     });
+    await this.#checkpoint('deliver:sendt-recorded');
 
     const files = await k.selectFrom('eformidling_files').selectAll().where('message_id', '=', messageId).orderBy('position').execute();
     const primary = primaryDocument(JSON.parse(message.sbd), message.message_type);
@@ -393,6 +435,7 @@ export class IntegrationPoint {
       }
     }
     if (pendingBytes > 0) chunks.push(Buffer.concat(pending, pendingBytes));
+    await this.#checkpoint('deliver:asic-built');
 
     await k.transaction().execute(async (trx) => {
       const row = await lockMessageRow(trx, db.engine, 'OUTGOING', messageId);
@@ -426,7 +469,9 @@ export class IntegrationPoint {
         await this.#status(trx, { ...incoming, id: incomingId } as MessageRow, 'INNKOMMENDE_MOTTATT', at);
         await this.#readReceipt(trx, { ...incoming, id: incomingId } as MessageRow, at);
       }
+      await this.#checkpoint('deliver:in-transaction');
     });
+    await this.#checkpoint('deliver:committed');
   }
 
   /**
@@ -525,7 +570,7 @@ export class IntegrationPoint {
    */
   async deleteIncoming(caller: Caller, messageId: string, now = Date.now()): Promise<Record<string, unknown>> {
     const { db } = this.#platform;
-    return eformidlingDb(db).transaction().execute(async (trx) => {
+    const sbd = await eformidlingDb(db).transaction().execute(async (trx) => {
       const row = await lockMessageRow(trx, db.engine, 'INCOMING', messageId.toLowerCase());
       if (!row || row.orgnr !== caller.orgnr || row.state !== 'QUEUED') throw notFound(messageId);
       if (row.lock_until === null || Number(row.lock_until) < now) throw notLocked(row.message_id);
@@ -537,8 +582,11 @@ export class IntegrationPoint {
         await this.#status(trx, outgoing, 'LEVERT', now);
         await trx.updateTable('eformidling_messages').set({ state: 'DONE' }).where('id', '=', outgoing.id).where('state', '=', 'SENT').execute();
       }
+      await this.#checkpoint('delete:in-transaction');
       return JSON.parse(row.sbd) as Record<string, unknown>;
     });
+    await this.#checkpoint('delete:committed');
+    return sbd;
   }
 }
 

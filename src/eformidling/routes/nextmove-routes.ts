@@ -140,11 +140,15 @@ export async function nextMoveRoutes(app: FastifyInstance, platform: Platform, i
           const { value: part, done } = await iterator.next();
           if (done) break;
           if (part.fieldname === 'sbd') {
-            const text = part.type === 'file' ? (await part.toBuffer()).toString('utf8') : String(part.value);
-            try {
-              sbd = JSON.parse(text);
-            } catch {
-              throw eformidlingError('EFORMIDLING_INVALID_MULTIPART', 'The sbd part is not valid JSON');
+            // @fastify/multipart parses a field sent as application/json itself.
+            if (part.type === 'field' && part.value !== null && typeof part.value === 'object') sbd = part.value;
+            else {
+              const text = part.type === 'file' ? (await part.toBuffer()).toString('utf8') : String(part.value);
+              try {
+                sbd = JSON.parse(text);
+              } catch {
+                throw eformidlingError('EFORMIDLING_INVALID_MULTIPART', 'The sbd part is not valid JSON');
+              }
             }
             break;
           }

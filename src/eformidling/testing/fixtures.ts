@@ -57,8 +57,25 @@ export function nextMove(app: FastifyInstance, token: string) {
         payload: body,
       }),
     send: (messageId: string) => app.inject({ method: 'POST', url: `${base}/messages/out/${messageId}`, headers: auth }),
+    multipart: (body: Buffer, contentType: string) => app.inject({ method: 'POST', url: `${base}/messages/out/multipart`, headers: { ...auth, 'content-type': contentType }, payload: body }),
     post: (path: string, body: unknown) => app.inject({ method: 'POST', url: `${base}${path}`, headers: { ...auth, 'content-type': 'application/json' }, payload: JSON.stringify(body) }),
     get: (path: string) => app.inject({ method: 'GET', url: `${base}${path}`, headers: auth }),
     delete: (path: string) => app.inject({ method: 'DELETE', url: `${base}${path}`, headers: auth }),
   };
+}
+
+/** A multipart/form-data body by hand: the `sbd` part first (a field, as the docs' example), then files. */
+export function multipartBody(sbd: unknown, files: Array<{ name: string; filename: string; type: string; content: Buffer | string }>, sbdFirst = true): { body: Buffer; contentType: string } {
+  const boundary = `grunnmur${randomUUID().replaceAll('-', '')}`;
+  const parts: Buffer[] = [];
+  const sbdPart = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name=sbd\r\nContent-Type: application/json;charset=UTF-8\r\n\r\n${JSON.stringify(sbd)}\r\n`);
+  if (sbdFirst) parts.push(sbdPart);
+  for (const f of files) {
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${f.name}"; filename="${f.filename}"\r\nContent-Type: ${f.type}\r\n\r\n`));
+    parts.push(Buffer.isBuffer(f.content) ? f.content : Buffer.from(f.content));
+    parts.push(Buffer.from('\r\n'));
+  }
+  if (!sbdFirst) parts.push(sbdPart);
+  parts.push(Buffer.from(`--${boundary}--\r\n`));
+  return { body: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
 }

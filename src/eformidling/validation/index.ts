@@ -11,6 +11,7 @@ export type { ProcessInfo } from './processes.ts';
 export { validateSbd } from './validate-sbd.ts';
 export type { ValidatedSbd } from './validate-sbd.ts';
 export { prototypeSbd } from './prototype.ts';
+export { loadSbdSchemas } from './schemas.ts';
 export { parseOffsetDateTime } from './checks/expected-response.ts';
 export { validationErrors, validationError } from './errors.ts';
 export type { ValidationErrorCode, SbdProblem } from './errors.ts';
