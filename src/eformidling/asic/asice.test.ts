@@ -32,7 +32,10 @@ import { signaturesXml } from './xades-signature.ts';
 
 const ORGNR = '991825827';
 const OTHER_ORGNR = '974760673';
-const NOW = new Date('2030-03-04T05:06:07.000Z');
+/** Signing time of the samples: whole seconds, within the certificates' validity. */
+const NOW = new Date(Math.floor(Date.now() / 1000) * 1000 - 60_000);
+const NOW_PATTERN = new RegExp(NOW.toISOString().replace(/\./g, '\\.'));
+const LATER = new Date(NOW.getTime() + 1000).toISOString();
 const MIB = 1024 * 1024;
 const JAVA_INTEROP = join(import.meta.dirname, 'java-interop', 'AsicInterop.java');
 const hasJava = (() => {
@@ -259,7 +262,7 @@ describe('ASiC-E containers', () => {
       assert.ok(maxInFlight < 1 * MIB, `at most ${maxInFlight} bytes were in flight`);
       const zip = new Uint8Array(Buffer.concat(chunks));
       const verified = await verifyAsice(zip, { caCertificatesPem: trusted });
-      assert.deepEqual(verified.files.map((f) => [f.name, f.content.length]), [['forste.txt', 18], ['stor-fil.bin', 6 * MIB], ['siste.txt', 17]]);
+      assert.deepEqual(verified.files.map((f) => [f.name, f.content.length]), [['forste.txt', 20], ['stor-fil.bin', 6 * MIB], ['siste.txt', 19]]);
       assert.deepEqual(sha256(verified.files[1]!.content), Buffer.from(big.source.sha256));
     });
 
@@ -368,7 +371,7 @@ describe('ASiC-E containers', () => {
       assert.equal(verifyWithXmlCrypto(sample, signer.certificatePem), true);
       const tampered = replaceEntry(sample, 'arkivmelding.xml', (c) => utf8(`${textOf(c)} `));
       assert.equal(verifyWithXmlCrypto(tampered, signer.certificatePem), false);
-      const otherTime = changeText(sample, 'META-INF/signatures.xml', /2030-03-04T05:06:07\.000Z/, '2030-03-04T05:06:08.000Z');
+      const otherTime = changeText(sample, 'META-INF/signatures.xml', NOW_PATTERN, LATER);
       assert.equal(verifyWithXmlCrypto(otherTime, signer.certificatePem), false);
     });
 
@@ -440,7 +443,7 @@ describe('ASiC-E containers', () => {
     });
 
     it('rejects a changed SigningTime in signatures.xml with EFORMIDLING_ASIC_SIGNATURE_INVALID (signed-properties)', async () => {
-      const tampered = changeText(sample, 'META-INF/signatures.xml', /2030-03-04T05:06:07\.000Z/, '2029-03-04T05:06:07.000Z');
+      const tampered = changeText(sample, 'META-INF/signatures.xml', NOW_PATTERN, LATER);
       await rejectsWith(verifyAsice(tampered), 'EFORMIDLING_ASIC_SIGNATURE_INVALID', 'signed-properties');
     });
 

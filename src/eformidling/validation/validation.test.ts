@@ -446,10 +446,11 @@ describe('validateSbd: the business message against its schema (EFORMIDLING_SBD_
 
   it('innsynskrav follows Digdir\'s innsynskrav schema (registered under its own $id, epost as e-mail)', () => {
     const sbd = prototypeSbd({ process: 'urn:no:difi:profile:einnsyn:innsynskrav:ver1.0', standard: 'urn:no:difi:einnsyn:xsd::innsynskrav', sender: DIGDIR, receiver: OTHER }) as Json;
-    assert.deepEqual(sbd.innsynskrav, { orgnr: '974760673' });
-    sbd.innsynskrav.epost = 'ola.nordmann@example.no';
+    const innsynskrav: Json = sbd.innsynskrav;
+    assert.deepEqual({ ...innsynskrav }, { orgnr: '974760673' });
+    innsynskrav.epost = 'ola.nordmann@example.no';
     assert.equal(validateSbd(sbd, { now: NOW }).serviceIdentifier, 'DPE');
-    sbd.innsynskrav.epost = 'ola.nordmann';
+    innsynskrav.epost = 'ola.nordmann';
     assertRejects(sbd, 'EFORMIDLING_SBD_INVALID', 'innsynskrav.epost: must be an e-mail address');
   });
 
