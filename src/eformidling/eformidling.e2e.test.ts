@@ -18,7 +18,7 @@ import { krrComponent } from '../krr/index.ts';
 import { maskinportenComponent } from '../maskinporten/index.ts';
 import { registersComponent } from '../registers/index.ts';
 import { DPI_QUEUE, EFORMIDLING_SCOPE, eformidlingComponent, integrationPointOf, prototypeSbd, verifyAsice } from './index.ts';
-import { ARKIVMELDING_XML, arkivmeldingSbd, DIGDIR, multipartBody, NAV, nextMove, SKATTEETATEN } from './testing/fixtures.ts';
+import { ARKIVMELDING_XML, arkivmeldingSbd, DIGDIR, grantToken, multipartBody, NAV, nextMove, SKATTEETATEN } from './testing/fixtures.ts';
 
 async function listen(handler: (body: unknown) => void): Promise<{ server: Server; url: string }> {
   const server = createServer((req, res) => {
@@ -42,9 +42,10 @@ for (const engine of testEngines()) {
     let other: ReturnType<typeof nextMove>;
     before(async () => {
       t = await createTestPlatform(engine, [registersComponent, maskinportenComponent, krrComponent, elmaComponent, eformidlingComponent]);
+      // Real tokens from our Maskinporten (JWT-bearer grant) for the two agencies of the main story.
+      sender = nextMove(t.app, await grantToken(t.app, t.platform, DIGDIR));
+      receiver = nextMove(t.app, await grantToken(t.app, t.platform, NAV));
       const token = (orgnr: string) => mintPlatformToken(t.platform, { scope: EFORMIDLING_SCOPE, consumerOrgno: orgnr });
-      sender = nextMove(t.app, await token(DIGDIR));
-      receiver = nextMove(t.app, await token(NAV));
       other = nextMove(t.app, await token(SKATTEETATEN));
     });
     after(async () => t.close());

@@ -2,9 +2,15 @@
  * Test helpers of the eFormidling component: SBDs, the arkivmelding payload from Digdir's docs,
  * and an HTTP driver of the Next Move API over Fastify's `inject`.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { createClient, maskinportenIssuer, setClientKeys } from '../../maskinporten/index.ts';
+import type { Platform } from '../../platform/platform.ts';
+import { EFORMIDLING_SCOPE } from '../domain/scopes.ts';
+import { sql } from 'kysely';
+import type { Database } from '../../platform/db/database.ts';
 import { EFORMIDLING_DOCUMENT_TYPES, arkivmeldingProcess } from '../../elma/index.ts';
 
 /** Digdir's example arkivmelding (`_includes/eformidling/arkivmelding.xml`, Apache-2.0). */
@@ -78,4 +84,58 @@ export function multipartBody(sbd: unknown, files: Array<{ name: string; filenam
   if (!sbdFirst) parts.push(sbdPart);
   parts.push(Buffer.from(`--${boundary}--\r\n`));
   return { body: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
+}
+
+/** A cell of a snapshot: bytes as their length and SHA-256 (a 5 MiB chunk stays small), bigints as text. */
+function snapshotValue(value: unknown): unknown {
+  if (value instanceof Uint8Array) return `bytes:${value.byteLength}:${createHash('sha256').update(value).digest('hex')}`;
+  if (typeof value === 'bigint') return String(value);
+  return value;
+}
+
+/**
+ * Every row of every `eformidling_*` table (found in the database's catalogue, so a table added
+ * later is compared too) and of `platform_jobs`, by table: each row as JSON with its columns in
+ * name order, the rows sorted. Two snapshots are `deepEqual` exactly when no row was added,
+ * removed or changed in any of them.
+ */
+export async function snapshotEformidling(db: Database): Promise<Record<string, string[]>> {
+  const { rows } =
+    db.engine === 'sqlite'
+      ? await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name like 'eformidling!_%' escape '!'`.execute(db.kysely)
+      : await sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = current_schema() and table_name like 'eformidling!_%' escape '!'`.execute(db.kysely);
+  const tables = [...rows.map((r) => r.name), 'platform_jobs'].sort();
+  const snapshot: Record<string, string[]> = {};
+  for (const table of tables) {
+    const all = (await db.kysely.selectFrom(table).selectAll().execute()) as Array<Record<string, unknown>>;
+    snapshot[table] = all.map((row) => JSON.stringify(Object.keys(row).sort().map((column) => [column, snapshotValue(row[column])]))).sort();
+  }
+  return snapshot;
+}
+
+/**
+ * A real Maskinporten access token for an organisation: a client registered through the
+ * self-service domain with a new RSA key, and a JWT-bearer grant at `POST /maskinporten/token`.
+ */
+export async function grantToken(app: FastifyInstance, platform: Platform, orgnr: string, scope = EFORMIDLING_SCOPE): Promise<string> {
+  const client = await createClient(platform.db, { integration_type: 'maskinporten', client_name: `eFormidling ${orgnr}`, description: 'eFormidling test', scopes: [scope] }, { orgno: orgnr });
+  const { publicKey, privateKey } = await generateKeyPair('RS256', { modulusLength: 2048 });
+  const kid = `efm-${randomUUID()}`;
+  await setClientKeys(platform.db, client.client_id, { keys: [{ ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' }] }, { orgno: orgnr });
+  const now = Math.floor(Date.now() / 1000);
+  const assertion = await new SignJWT({ scope, jti: randomUUID() })
+    .setProtectedHeader({ alg: 'RS256', kid })
+    .setIssuer(client.client_id)
+    .setAudience(maskinportenIssuer(platform.config))
+    .setIssuedAt(now)
+    .setExpirationTime(now + 60)
+    .sign(privateKey);
+  const res = await app.inject({
+    method: 'POST',
+    url: '/maskinporten/token',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    payload: new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion }).toString(),
+  });
+  if (res.statusCode !== 200) throw new Error(`token grant failed: ${res.statusCode} ${res.body}`);
+  return (res.json() as { access_token: string }).access_token;
 }

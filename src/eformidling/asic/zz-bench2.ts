@@ -1,0 +1,34 @@
+import pino from 'pino';
+import { createHash, randomBytes } from 'node:crypto';
+import { createTestDatabase } from '../../platform/db/testing.ts';
+import { TestPki, pkiMigrations } from '../../platform/pki/test-pki.ts';
+import { createAsice, verifyAsice } from './asice.ts';
+import { loadSigner } from './certificates.ts';
+import { signaturesXml, verifySignaturesXml } from './xades-signature.ts';
+import { manifestXml } from './manifest.ts';
+import { unzipSync } from 'fflate';
+import { x509 } from '../../platform/pki/x509.ts';
+import { X509Certificate, sign } from 'node:crypto';
+const db = await createTestDatabase('sqlite', [{ component: 'platform_pki', migrations: pkiMigrations }]);
+const pki = new TestPki(db, { log: pino({ level: 'silent' }) });
+const cert = await pki.issueEnterpriseCertificate({ orgnr: '991825827', organisationName: 'Test AS' });
+const content = new Uint8Array(randomBytes(10 * 1024));
+const files = [{ name: 'arkivmelding.xml', mimeType: 'application/xml', content }];
+const sf = [{ name: 'arkivmelding.xml', mimeType: 'application/xml', sha256: createHash('sha256').update(content).digest() }];
+const loaded = loadSigner(cert);
+const zip = await createAsice(files, cert);
+const sx = unzipSync(zip)['META-INF/signatures.xml']!;
+const der = Buffer.from(new x509.X509Certificate(cert.certificatePem).rawData);
+const m = new Map([['arkivmelding.xml', content]]);
+function time(label: string, n: number, fn: () => unknown) { for (let i = 0; i < 50; i++) fn(); const t = performance.now(); for (let i = 0; i < n; i++) fn(); console.log(label.padEnd(28), ((performance.now() - t) / n).toFixed(3), 'ms'); }
+async function atime(label: string, n: number, fn: () => Promise<unknown>) { for (let i = 0; i < 50; i++) await fn(); const t = performance.now(); for (let i = 0; i < n; i++) await fn(); console.log(label.padEnd(28), ((performance.now() - t) / n).toFixed(3), 'ms'); }
+time('rsa sign only', 500, () => sign('sha256', Buffer.from('x'.repeat(1000)), loaded.privateKey));
+time('signaturesXml', 500, () => signaturesXml(sf, loaded, new Date()));
+time('manifestXml', 500, () => manifestXml(sf));
+await atime('createAsice total', 500, () => createAsice(files, cert));
+time('unzipSync', 500, () => unzipSync(zip));
+time('peculiar cert parse', 500, () => new x509.X509Certificate(der));
+time('node cert parse', 500, () => new X509Certificate(der));
+time('verifySignaturesXml', 500, () => verifySignaturesXml(sx, m));
+await atime('verifyAsice total', 500, () => verifyAsice(zip));
+await db.close();
