@@ -54,12 +54,11 @@ interface Shared {
 }
 
 /**
- * A fresh database (a SQLite file, or a PostgreSQL schema), migrated and seeded by a platform in
- * this process before any node starts, so no two nodes seed it at once. The tokens are minted
+ * Migrates and seeds a fresh database (a SQLite file, or a PostgreSQL schema) with a platform in
+ * this process before any node boots, so no two nodes seed it at once. The tokens are minted
  * here with the signing key stored in the database, which the nodes verify them against.
  */
-async function openShared(engine: Engine): Promise<Shared> {
-  const db = await createTestDatabase(engine, [], { file: true });
+async function seedShared(db: TestDatabase): Promise<Shared> {
   const config = loadConfig({
     DATABASE_URL: db.url,
     PUBLIC_URL,
@@ -78,11 +77,14 @@ async function openShared(engine: Engine): Promise<Shared> {
   return { db, platform, tokens, caCertificatesPem };
 }
 
-/** A running node process. */
+/** A node process. */
 interface NodeHandle {
   name: string;
   child: ChildProcess;
+  /** Its HTTP port, once started. */
   port: number;
+  /** Boots the node (it has loaded its code already) and resolves with its port once it serves. */
+  start(): Promise<number>;
   /** Resolves with the exit code and signal. */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** Lines printed on stdout so far. */
@@ -91,13 +93,17 @@ interface NodeHandle {
   stderrTail(): string;
 }
 
-/** Every node started by the running test; `afterEach` kills what still runs. */
+/** Every node spawned by the running test; `afterEach` kills what still runs. */
 const running: NodeHandle[] = [];
 
-/** Starts a node on the shared database and waits until it serves (`ready <port>`). */
-async function startNode(shared: Shared, name: string, options: { crashAt?: DeliveryStep; concurrency?: number } = {}): Promise<NodeHandle> {
+/**
+ * Spawns a node on the database at `databaseUrl`. It loads its code at once and boots when
+ * {@link NodeHandle.start} is called (after the database is seeded; for a standby node, when it
+ * is to take over).
+ */
+function spawnNode(databaseUrl: string, name: string, options: { crashAt?: DeliveryStep; concurrency?: number } = {}): NodeHandle {
   const args: NodeProcessOptions = {
-    databaseUrl: shared.db.url,
+    databaseUrl,
     publicUrl: PUBLIC_URL,
     leaseS: 1,
     pollIntervalMs: 50,
@@ -106,7 +112,7 @@ async function startNode(shared: Shared, name: string, options: { crashAt?: Deli
     seedOrgs: SEED_ORGS,
     ...(options.crashAt ? { crashAt: options.crashAt } : {}),
   };
-  const child = spawn(process.execPath, [nodeScript, JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [nodeScript, JSON.stringify(args)], { stdio: ['pipe', 'pipe', 'pipe'] });
   const exited = once(child, 'exit').then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }));
   const lines: string[] = [];
   const stderr: string[] = [];
@@ -116,23 +122,36 @@ async function startNode(shared: Shared, name: string, options: { crashAt?: Deli
   });
   const stderrTail = () => stderr.join('\n');
   const ready = new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`node ${name} did not start within 60 s\n${stderrTail()}`)), 60_000);
     createInterface({ input: child.stdout! }).on('line', (line) => {
       lines.push(line);
       const m = /^ready (\d+)$/.exec(line);
-      if (m) {
-        clearTimeout(timer);
-        resolve(Number(m[1]));
-      }
+      if (m) resolve(Number(m[1]));
     });
-    void exited.then(({ code, signal }) => {
-      clearTimeout(timer);
-      reject(new Error(`node ${name} exited (code ${code}, signal ${signal}) before it was ready\n${stderrTail()}`));
-    });
+    void exited.then(({ code, signal }) => reject(new Error(`node ${name} exited (code ${code}, signal ${signal}) before it was ready\n${stderrTail()}`)));
   });
-  const handle: NodeHandle = { name, child, port: 0, exited, lines, stderrTail };
+  ready.catch(() => {}); // observed by start(); a node killed before it was started is no failure
+  const handle: NodeHandle = {
+    name,
+    child,
+    port: 0,
+    exited,
+    lines,
+    stderrTail,
+    async start() {
+      child.stdin!.write('start\n');
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(() => reject(new Error(`node ${name} did not serve within 60 s\n${stderrTail()}`)), 60_000);
+      });
+      try {
+        handle.port = await Promise.race([ready, timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
+      return handle.port;
+    },
+  };
   running.push(handle);
-  handle.port = await ready;
   return handle;
 }
 
@@ -166,7 +185,7 @@ interface Answer {
 /** The Next Move API of one tenant (its token) at one node, with `fetch`. */
 function nextMoveHttp(node: NodeHandle, token: string) {
   const base = `http://127.0.0.1:${node.port}/eformidling/api`;
-  const call = async (method: string, path: string, init: { headers?: Record<string, string>; body?: BodyInit } = {}): Promise<Answer> => {
+  const call = async (method: string, path: string, init: { headers?: Record<string, string>; body?: RequestInit['body'] } = {}): Promise<Answer> => {
     const res = await fetch(`${base}${path}`, {
       method,
       headers: { authorization: `Bearer ${token}`, ...init.headers },
@@ -297,17 +316,24 @@ async function popAndVerify(shared: Shared, receiver: NextMoveHttp, messageId: s
 
 for (const engine of testEngines()) {
   describe(`eFormidling: a node killed at any step of a send (${engine === 'postgres' ? 'PostgreSQL' : 'SQLite file'})`, () => {
+    let db: TestDatabase | undefined;
     let shared: Shared | undefined;
     afterEach(async () => {
       await killAll();
-      await shared?.platform.close();
+      // The platform closes (and removes) the database it was given.
+      await (shared ? shared.platform.close() : db?.close());
       shared = undefined;
+      db = undefined;
     });
 
     for (const step of DELIVERY_STEPS) {
       it(`a node killed (SIGKILL) at ${step} is replaced, and the message is delivered exactly once with a complete status history`, { timeout: 120_000 }, async () => {
-        shared = await openShared(engine);
-        const a = await startNode(shared, 'A', { crashAt: step });
+        db = await createTestDatabase(engine, [], { file: true });
+        // A crashes at the step; B waits (code loaded) to take over once A is dead.
+        const a = spawnNode(db.url, 'A', { crashAt: step });
+        const b = spawnNode(db.url, 'B');
+        shared = await seedShared(db);
+        await a.start();
         const senderA = nextMoveHttp(a, shared.tokens[DIGDIR]!);
         const receiverA = nextMoveHttp(a, shared.tokens[NAV]!);
         const sbd = arkivmeldingSbd(DIGDIR, NAV);
@@ -339,7 +365,7 @@ for (const engine of testEngines()) {
         assert.deepEqual(a.lines.filter((l) => l.startsWith('crash ')), [`crash ${step}`], 'A died at the step, once');
         assert.deepEqual(await snapshot(shared, messageId), AFTER_CRASH[step], `the database right after the crash at ${step}`);
 
-        const b = await startNode(shared, 'B');
+        await b.start();
         const sender = nextMoveHttp(b, shared.tokens[DIGDIR]!);
         const receiver = nextMoveHttp(b, shared.tokens[NAV]!);
         if (step === 'send:in-transaction') {
@@ -405,18 +431,22 @@ async function pool(count: number, concurrency: number, work: (i: number) => Pro
 }
 
 describe('eFormidling: two nodes on one PostgreSQL', { skip: testPostgresUrl() ? false : 'TEST_DATABASE_URL is not set' }, () => {
+  let db: TestDatabase | undefined;
   let shared: Shared | undefined;
   afterEach(async () => {
     await killAll();
-    await shared?.platform.close();
+    await (shared ? shared.platform.close() : db?.close());
     shared = undefined;
+    db = undefined;
   });
 
   it('two nodes deliver 1,000 messages: none lost, none duplicated, none given to two consumers', { timeout: 300_000 }, async () => {
     const total = 1000;
     const started = Date.now();
-    shared = await openShared('postgres');
-    const nodes = await Promise.all([startNode(shared, 'N1'), startNode(shared, 'N2')]);
+    db = await createTestDatabase('postgres', [], { file: true });
+    const nodes = [spawnNode(db.url, 'N1'), spawnNode(db.url, 'N2')];
+    shared = await seedShared(db);
+    await Promise.all(nodes.map((n) => n.start()));
     const booted = Date.now();
     const orgs = [DIGDIR, NAV, SKATTEETATEN];
     const pairs: Array<[string, string]> = [];

@@ -11,6 +11,7 @@ import { DPI_QUEUE, EXPIRY_QUEUE, IntegrationPoint, SEND_QUEUE } from './domain/
 import { deliverWebhook, WEBHOOK_QUEUE } from './domain/webhooks.ts';
 import { NEXTMOVE_PATH, nextMoveRoutes } from './routes/nextmove-routes.ts';
 import { eformidlingMigrations } from './store/migrations.ts';
+import { loadSbdSchemas } from './validation/index.ts';
 
 export { eformidlingErrors, type EformidlingErrorCode } from './errors.ts';
 export { validationErrors } from './validation/errors.ts';
@@ -48,6 +49,8 @@ export function integrationPointOf(platform: Platform): IntegrationPoint {
  * exists (they expire as LEVETID_UTLOPT when their time-to-live passes).
  */
 async function startEformidling(platform: Platform): Promise<void> {
+  // The JSON schemas are compiled now rather than by the first request (a few hundred ms).
+  loadSbdSchemas();
   const ip = integrationPointOf(platform);
   platform.jobs.register(SEND_QUEUE, async (job) => ip.deliver(job));
   platform.jobs.register(WEBHOOK_QUEUE, deliverWebhook);

@@ -12,15 +12,18 @@ import { randomBytes, randomUUID } from 'node:crypto';
 export const PAYLOAD_BYTES = 10 * 1024;
 
 /**
- * The payload: random bytes, made once per process. Incompressible on purpose (like the
- * compressed streams of a PDF): ours deflates the file into the ASiC-E and PostgreSQL would
- * compress a compressible `bytea` in TOAST, so neither side gets to store fewer bytes.
+ * The payload: random bytes, made once per process. Incompressible on purpose: ours deflates the
+ * file into the ASiC-E and PostgreSQL would compress a compressible `bytea` in TOAST, so neither
+ * side gets to store fewer bytes than the other.
  */
 export const PAYLOAD: Buffer = randomBytes(PAYLOAD_BYTES);
 
-/** The file's name in ours' message (and the arkivmelding's `hoveddokument`) and its MIME type. */
-export const FILE_NAME = 'dokument.pdf';
-export const FILE_TYPE = 'application/pdf';
+/**
+ * The file's name in ours' message and its MIME type: the arkivmelding's primary document
+ * (`hoveddokument`), which validation requires to be `arkivmelding.xml`.
+ */
+export const FILE_NAME = 'arkivmelding.xml';
+export const FILE_TYPE = 'application/xml';
 
 /** `Content-Type` of a popped message (the integration point's). */
 export const ASICE_MIME_TYPE = 'application/vnd.etsi.asic-e+zip';
@@ -74,7 +77,7 @@ export function arkivmeldingSbd(t: SbdTemplate, messageId: string = randomUUID()
 
 /**
  * A `multipart/form-data` body: the `sbd` part (JSON) first, then the payload as the file
- * `dokument.pdf` (part name = the file's title). The payload is not copied: the body is three
+ * `arkivmelding.xml` (part name = the file's title). The payload is not copied: the body is three
  * buffers to be written in order.
  *
  * @returns the parts, their total length in bytes, and the `Content-Type` with the boundary
@@ -83,7 +86,7 @@ export function multipartMessage(sbd: unknown, payload: Buffer = PAYLOAD): { par
   const boundary = `grunnmurbench${randomUUID().replaceAll('-', '')}`;
   const head = Buffer.from(
     `--${boundary}\r\nContent-Disposition: form-data; name=sbd\r\nContent-Type: application/json;charset=UTF-8\r\n\r\n${JSON.stringify(sbd)}\r\n` +
-      `--${boundary}\r\nContent-Disposition: form-data; name="Dokument"; filename="${FILE_NAME}"\r\nContent-Type: ${FILE_TYPE}\r\n\r\n`,
+      `--${boundary}\r\nContent-Disposition: form-data; name="Arkivmelding"; filename="${FILE_NAME}"\r\nContent-Type: ${FILE_TYPE}\r\n\r\n`,
   );
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
   return { parts: [head, payload, tail], length: head.length + payload.length + tail.length, contentType: `multipart/form-data; boundary=${boundary}` };

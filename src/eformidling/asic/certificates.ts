@@ -96,6 +96,36 @@ export function loadSigner(signer: AsicSigner): LoadedSigner {
   return loaded;
 }
 
+/** A certificate read from DER: the `@peculiar/x509` object and its public key for node:crypto. */
+export interface ParsedCertificate {
+  certificate: x509.X509Certificate;
+  publicKey: KeyObject;
+}
+
+const CERTIFICATE_CACHE_SIZE = 256;
+const certificateCache = new Map<string, ParsedCertificate>();
+
+/**
+ * Reads a DER certificate, once per distinct certificate (the last
+ * {@link CERTIFICATE_CACHE_SIZE} are kept): every message from one sender carries the same
+ * certificate, and parsing it with `@peculiar/x509` costs more than checking the signature.
+ *
+ * @throws Error when the bytes are not an X.509 certificate
+ */
+export function parseCertificate(der: Uint8Array): ParsedCertificate {
+  const key = Buffer.from(der).toString('base64');
+  const cached = certificateCache.get(key);
+  if (cached) {
+    certificateCache.delete(key);
+    certificateCache.set(key, cached);
+    return cached;
+  }
+  const parsed = { certificate: new x509.X509Certificate(der), publicKey: new NodeX509Certificate(der).publicKey };
+  if (certificateCache.size >= CERTIFICATE_CACHE_SIZE) certificateCache.delete(certificateCache.keys().next().value as string);
+  certificateCache.set(key, parsed);
+  return parsed;
+}
+
 /**
  * A distinguished name as RFC 4514 writes it: the RDNs most-specific first, joined by `,`
  * (the encoding order reversed), values escaped by `@peculiar/x509`.
@@ -139,6 +169,59 @@ function sameCertificate(a: x509.X509Certificate, b: x509.X509Certificate): bool
   return Buffer.from(a.rawData).equals(Buffer.from(b.rawData));
 }
 
+const TRUST_CACHE_SIZE = 256;
+const trustCache = new Map<string, Promise<x509.X509Certificate[]>>();
+
+/**
+ * The chain from the signer to a trust anchor (inclusive), its signatures and CA flags checked;
+ * validity dates are not. Remembered per signer, KeyInfo certificates and CA list (the last
+ * {@link TRUST_CACHE_SIZE}), failures too: building and checking a chain with `@peculiar/x509`
+ * costs several milliseconds, and a receiver sees the same sender certificate again and again.
+ */
+function trustedChain(signer: x509.X509Certificate, others: x509.X509Certificate[], caCertificatesPem: readonly string[]): Promise<x509.X509Certificate[]> {
+  const hash = createHash('sha256').update(new Uint8Array(signer.rawData));
+  for (const other of others) hash.update('\u0000').update(new Uint8Array(other.rawData));
+  for (const pem of caCertificatesPem) hash.update('\u0001').update(pem);
+  const key = hash.digest('base64');
+  let chain = trustCache.get(key);
+  if (!chain) {
+    chain = buildTrustedChain(signer, others, caCertificatesPem);
+    if (trustCache.size >= TRUST_CACHE_SIZE) trustCache.delete(trustCache.keys().next().value as string);
+    trustCache.set(key, chain);
+  }
+  return chain;
+}
+
+async function buildTrustedChain(signer: x509.X509Certificate, others: x509.X509Certificate[], caCertificatesPem: readonly string[]): Promise<x509.X509Certificate[]> {
+  let anchors: x509.X509Certificate[];
+  try {
+    anchors = caCertificatesPem.flatMap((pem) => certificatesFromPem(pem)).map((der) => parseCertificate(der).certificate);
+  } catch (err) {
+    throw signatureInvalid('certificate-trust', 'caCertificatesPem holds a certificate that cannot be read', undefined, err);
+  }
+  if (anchors.length === 0) throw signatureInvalid('certificate-trust', 'caCertificatesPem holds no PEM CERTIFICATE to trust');
+  let chain: x509.X509Certificate[];
+  try {
+    chain = [...(await new x509.X509ChainBuilder({ certificates: [...anchors, ...others] }).build(signer))];
+  } catch (err) {
+    throw signatureInvalid('certificate-trust', `No certificate chain could be built for ${signer.subject}`, undefined, err);
+  }
+  const anchorIndex = chain.findIndex((cert) => anchors.some((anchor) => sameCertificate(anchor, cert)));
+  if (anchorIndex < 0) {
+    throw signatureInvalid('certificate-trust', `The signer certificate ${signer.subject} (issuer ${signer.issuer}) does not chain to a trusted CA`);
+  }
+  for (let i = 0; i < anchorIndex; i++) {
+    const cert = chain[i] as x509.X509Certificate;
+    const issuer = chain[i + 1] as x509.X509Certificate;
+    const ok = await cert.verify({ publicKey: issuer.publicKey, signatureOnly: true }).catch(() => false);
+    if (!ok) throw signatureInvalid('certificate-trust', `The signature on ${cert.subject} does not verify with ${issuer.subject}`);
+    if (!issuer.getExtension(x509.BasicConstraintsExtension)?.ca) {
+      throw signatureInvalid('certificate-trust', `${issuer.subject} issued ${cert.subject} but is not a CA`);
+    }
+  }
+  return chain.slice(0, anchorIndex + 1);
+}
+
 /**
  * Checks that the signer certificate chains to one of `caCertificatesPem` (the chain is built
  * from the KeyInfo certificates and the CA certificates), that every signature on the way
@@ -158,37 +241,12 @@ export async function checkCertificateTrust(
   caCertificatesPem: readonly string[],
   at: Date,
 ): Promise<void> {
-  let anchors: x509.X509Certificate[];
-  try {
-    anchors = caCertificatesPem.flatMap((pem) => certificatesFromPem(pem)).map((der) => new x509.X509Certificate(der));
-  } catch (err) {
-    throw signatureInvalid('certificate-trust', 'caCertificatesPem holds a certificate that cannot be read', undefined, err);
-  }
-  if (anchors.length === 0) throw signatureInvalid('certificate-trust', 'caCertificatesPem holds no PEM CERTIFICATE to trust');
-  let chain: x509.X509Certificate[];
-  try {
-    chain = [...(await new x509.X509ChainBuilder({ certificates: [...anchors, ...others] }).build(signer))];
-  } catch (err) {
-    throw signatureInvalid('certificate-trust', `No certificate chain could be built for ${signer.subject}`, undefined, err);
-  }
-  const anchorIndex = chain.findIndex((cert) => anchors.some((anchor) => sameCertificate(anchor, cert)));
-  if (anchorIndex < 0) {
-    throw signatureInvalid('certificate-trust', `The signer certificate ${signer.subject} (issuer ${signer.issuer}) does not chain to a trusted CA`);
-  }
-  for (let i = 0; i <= anchorIndex; i++) {
-    const cert = chain[i] as x509.X509Certificate;
+  for (const cert of await trustedChain(signer, others, caCertificatesPem)) {
     if (at < cert.notBefore) {
       throw signatureInvalid('certificate-validity', `${cert.subject} is not valid before ${cert.notBefore.toISOString()} (checked at ${at.toISOString()})`);
     }
     if (at > cert.notAfter) {
       throw signatureInvalid('certificate-validity', `${cert.subject} expired ${cert.notAfter.toISOString()} (checked at ${at.toISOString()})`);
-    }
-    if (i === anchorIndex) break;
-    const issuer = chain[i + 1] as x509.X509Certificate;
-    const ok = await cert.verify({ publicKey: issuer.publicKey, signatureOnly: true }).catch(() => false);
-    if (!ok) throw signatureInvalid('certificate-trust', `The signature on ${cert.subject} does not verify with ${issuer.subject}`);
-    if (!issuer.getExtension(x509.BasicConstraintsExtension)?.ca) {
-      throw signatureInvalid('certificate-trust', `${issuer.subject} issued ${cert.subject} but is not a CA`);
     }
   }
 }

@@ -31,7 +31,7 @@
  * @see https://www.w3.org/TR/xmldsig-core1/ XML Signature 1.1 (§4.4.3 Reference, §4.5 SignatureValue)
  * @see https://www.w3.org/TR/xml-c14n/ Canonical XML 1.0
  */
-import { X509Certificate as NodeX509Certificate, createHash, sign, timingSafeEqual, verify, type KeyObject } from 'node:crypto';
+import { createHash, sign, timingSafeEqual, verify } from 'node:crypto';
 import { DOMImplementation, type Document, type Element } from '@xmldom/xmldom';
 import {
   C14nCanonicalization,
@@ -41,7 +41,7 @@ import {
   findAncestorNs,
 } from 'xml-crypto';
 import { x509 } from '../../platform/pki/x509.ts';
-import type { LoadedSigner } from './certificates.ts';
+import { parseCertificate, type LoadedSigner, type ParsedCertificate } from './certificates.ts';
 import { ALGORITHM, IDS, NS } from './constants.ts';
 import { signatureInvalid } from './errors.ts';
 import { childElements, onlyChild, parseXml, serializeXml, text } from './xml.ts';
@@ -190,8 +190,8 @@ export function signaturesXml(files: readonly SignedFile[], signer: LoadedSigner
   const propertiesReference = ds('Reference', signedInfo, undefined, { Type: ALGORITHM.signedPropertiesType, URI: `#${IDS.signedProperties}` });
   ds('Transform', ds('Transforms', propertiesReference), undefined, { Algorithm: ALGORITHM.c14n });
   ds('DigestMethod', propertiesReference, undefined, { Algorithm: ALGORITHM.sha256 });
-  ds('DigestValue', propertiesReference, '');
-  ds('SignatureValue', signature, '');
+  ds('DigestValue', propertiesReference);
+  ds('SignatureValue', signature);
   const x509Data = ds('X509Data', ds('KeyInfo', signature));
   for (const der of signer.certificatesDer) ds('X509Certificate', x509Data, der.toString('base64'));
 
@@ -212,21 +212,14 @@ export function signaturesXml(files: readonly SignedFile[], signer: LoadedSigner
     xades('MimeType', xades('DataObjectFormat', dataObjects, undefined, { ObjectReference: `#${IDS.reference(index)}` }), file.mimeType);
   });
 
-  // Digest and sign what a verifier will parse: the serialized document, parsed again.
-  const parsed = parseXml(serializeXml(doc));
-  if ('problem' in parsed) throw new Error(`signatures.xml does not parse back: ${parsed.problem}`);
-  const written = parsed.doc;
-  const [writtenProperties] = written.getElementsByTagNameNS(NS.xades, 'SignedProperties');
-  const [writtenSignedInfo] = written.getElementsByTagNameNS(NS.ds, 'SignedInfo');
-  const writtenSignature = (writtenSignedInfo as Element).parentNode as Element;
-  const propertiesDigest = digest('sha256', canonicalize(written, writtenProperties as Element, ALGORITHM.c14n));
-  const references = childElements(writtenSignedInfo as Element, NS.ds, 'Reference');
-  const propertiesDigestValue = onlyChild(references[references.length - 1] as Element, NS.ds, 'DigestValue') as Element;
-  propertiesDigestValue.textContent = propertiesDigest.toString('base64');
-  const signedInfoCanonical = canonicalize(written, writtenSignedInfo as Element, ALGORITHM.c14n);
-  const value = sign('sha256', Buffer.from(signedInfoCanonical, 'utf8'), signer.privateKey);
-  (onlyChild(writtenSignature, NS.ds, 'SignatureValue') as Element).textContent = value.toString('base64');
-  return serializeXml(written);
+  // Every namespace is declared by an xmlns attribute where it is first used, so the built DOM
+  // canonicalizes as its serialization parses back (the tests verify the written bytes with
+  // xml-crypto's SignedXml and with the JDK).
+  const propertiesDigest = digest('sha256', canonicalize(doc, signedProperties, ALGORITHM.c14n));
+  (onlyChild(propertiesReference, NS.ds, 'DigestValue') as Element).appendChild(doc.createTextNode(propertiesDigest.toString('base64')));
+  const value = sign('sha256', Buffer.from(canonicalize(doc, signedInfo, ALGORITHM.c14n), 'utf8'), signer.privateKey);
+  (onlyChild(signature, NS.ds, 'SignatureValue') as Element).appendChild(doc.createTextNode(value.toString('base64')));
+  return serializeXml(doc);
 }
 
 /** Candidate entry names for a Reference URI: as written, percent-decoded, and form-decoded (Java's `URLEncoder`). */
@@ -240,14 +233,6 @@ function uriCandidates(uri: string): string[] {
     }
   }
   return [...new Set(candidates)];
-}
-
-function publicKeyOf(cert: x509.X509Certificate): KeyObject | undefined {
-  try {
-    return new NodeX509Certificate(Buffer.from(cert.rawData)).publicKey;
-  } catch {
-    return undefined;
-  }
 }
 
 /**
@@ -288,13 +273,13 @@ export function verifySignaturesXml(bytes: Uint8Array, files: ReadonlyMap<string
   if (!signatureValue || signatureValue.length === 0) throw structure('has no base64 ds:SignatureValue');
 
   const keyInfo = onlyChild(signature, NS.ds, 'KeyInfo');
-  const certificates: x509.X509Certificate[] = [];
+  const certificates: ParsedCertificate[] = [];
   for (const data of keyInfo ? childElements(keyInfo, NS.ds, 'X509Data') : []) {
     for (const element of childElements(data, NS.ds, 'X509Certificate')) {
       const der = base64(text(element));
       try {
         if (!der) throw new Error('not base64');
-        certificates.push(new x509.X509Certificate(der));
+        certificates.push(parseCertificate(der));
       } catch {
         throw structure('has a ds:X509Certificate that is not a base64 DER certificate');
       }
@@ -307,15 +292,15 @@ export function verifySignaturesXml(bytes: Uint8Array, files: ReadonlyMap<string
     canonicalize(doc, signedInfo, c14nAlgorithm, c14nAlgorithm === ALGORITHM.excC14n || c14nAlgorithm === ALGORITHM.excC14nWithComments ? inclusivePrefixes(c14nMethod) : []),
     'utf8',
   );
-  const signer = certificates.find((cert) => {
-    const key = publicKeyOf(cert);
-    if (!key || key.asymmetricKeyType !== 'rsa') return false;
+  const signerEntry = certificates.find(({ publicKey }) => {
+    if (publicKey.asymmetricKeyType !== 'rsa') return false;
     try {
-      return verify('sha256', signedInfoCanonical, key, signatureValue);
+      return verify('sha256', signedInfoCanonical, publicKey, signatureValue);
     } catch {
       return false;
     }
   });
+  const signer = signerEntry?.certificate;
   if (!signer) throw signatureInvalid('signed-info', 'The SignatureValue does not verify over SignedInfo with the KeyInfo certificate');
 
   // 2. The references: one to the SignedProperties of this signature, the others to data files.
@@ -387,7 +372,7 @@ export function verifySignaturesXml(bytes: Uint8Array, files: ReadonlyMap<string
     if (!mimeTypes.has(name)) throw signatureInvalid('data-object-format', `File ${JSON.stringify(name)} has no xades:DataObjectFormat with a MimeType`, name);
   }
 
-  return { signer, others: certificates.filter((c) => c !== signer), signingTime, mimeTypes };
+  return { signer, others: certificates.filter((c) => c !== signerEntry).map((c) => c.certificate), signingTime, mimeTypes };
 }
 
 /**

@@ -187,14 +187,16 @@ export class IntegrationPoint {
       throw eformidlingError('EFORMIDLING_TIME_TO_LIVE_EXCEEDED', `ExpectedResponseDateTime ${new Date(expiresAt).toISOString()} has been exceeded. Please resend the message`);
     }
     const k = eformidlingDb(this.#platform.db);
-    if (await findMessageSide(k, 'OUTGOING', v.messageId)) throw alreadyExists(v.messageId);
+    // Stored in lower case, as every lookup by id compares (a UUID is the same in either case).
+    const messageId = v.messageId.toLowerCase();
+    if (await findMessageSide(k, 'OUTGOING', messageId)) throw alreadyExists(v.messageId);
     const route = await routeMessage(this.#platform, caller, { receiver: v.receiver.value, process: v.process, standard: v.standard }, now);
     const sbd = withExpiry(structuredClone(v.sbd), expiresAt);
     const row: Omit<MessageRow, 'id'> = {
-      message_id: v.messageId,
+      message_id: messageId,
       direction: 'OUTGOING',
       orgnr: caller.orgnr,
-      conversation_id: v.conversationId,
+      conversation_id: v.conversationId.toLowerCase(),
       sender_identifier: v.sender.value,
       receiver_identifier: v.receiver.value,
       process_identifier: v.process,

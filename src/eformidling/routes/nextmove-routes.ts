@@ -26,6 +26,30 @@ export const NEXTMOVE_PATH = '/eformidling/api';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** Most bytes of a failed upload's body read and dropped (see {@link discardRestOfBody}). */
+const DISCARD_MAX_BYTES = 32 * 1024 * 1024;
+
+/**
+ * `onError` of the upload routes: a request refused part-way through its body (a multipart part
+ * over 5 MiB, a duplicate filename, a PUT over the limit) has the rest of its body read and
+ * dropped, so a client that sends its whole body before it reads the answer gets the error, and
+ * the connection serves its next request, as with the real integration point (Spring reads the
+ * whole request before it answers). Node drains a body nobody read, but not one that busboy or
+ * the upload had started on: that connection would hang until the server's timeouts. Past
+ * {@link DISCARD_MAX_BYTES} the connection is closed instead (as Tomcat does past its swallow limit).
+ */
+function discardRestOfBody(request: FastifyRequest): void {
+  const raw = request.raw;
+  if (raw.readableEnded || raw.destroyed) return;
+  raw.unpipe();
+  let dropped = 0;
+  raw.on('data', (chunk: Buffer) => {
+    dropped += chunk.length;
+    if (dropped > DISCARD_MAX_BYTES) raw.destroy();
+  });
+  raw.resume();
+}
+
 function callerOf(request: FastifyRequest): Caller {
   const token = getMaskinportenToken(request);
   return { orgnr: token.consumerOrgno, clientId: token.clientId, requestId: String(request.id) };
@@ -101,6 +125,7 @@ export async function nextMoveRoutes(app: FastifyInstance, platform: Platform, i
   // File upload (raw body, streamed) in its own context: no body parser reads it first.
   await app.register(async (child) => {
     child.removeAllContentTypeParsers();
+    child.addHook('onError', async (request) => discardRestOfBody(request));
     child.addContentTypeParser('*', (_request, _payload, done) => done(null));
     child.put<{ Params: { messageId: string }; Querystring: { title?: string } }>(
       `${base}/messages/out/:messageId`,
@@ -117,7 +142,7 @@ export async function nextMoveRoutes(app: FastifyInstance, platform: Platform, i
         const disposition = parseContentDisposition(request.headers['content-disposition']);
         if (disposition.filename === undefined) throw eformidlingError('EFORMIDLING_MISSING_HTTP_HEADER', "Expected a HTTP header named 'Content-Disposition' with a filename");
         const file: FileUpload = { filename: disposition.filename, mimeType: contentType.slice(0, 255), title: request.query.title ?? disposition.name ?? null };
-        await ip.attachFile(callerOf(request), request.params.messageId, file, request.raw, ip.options.maxFileBytes, false);
+        await ip.attachFile(callerOf(request), request.params.messageId, file, request.raw.iterator({ destroyOnReturn: false }), ip.options.maxFileBytes, false);
         return reply.code(200).send();
       },
     );
@@ -126,6 +151,7 @@ export async function nextMoveRoutes(app: FastifyInstance, platform: Platform, i
   // Create and send in one multipart request.
   await app.register(async (child) => {
     await child.register(multipart, { limits: { fileSize: MAX_MULTIPART_BYTES * 2, files: 100, fields: 10, fieldSize: 1024 * 1024, parts: 110 } });
+    child.addHook('onError', async (request) => discardRestOfBody(request));
     child.post(
       `${base}/messages/out/multipart`,
       { ...auth, schema: doc('messages', 'Create and send a message in one multipart/form-data request', 'Part `sbd`: the SBD JSON; every other part a file (part name = title, filename = name in the ASiC-E), at most 5 MiB each.') },

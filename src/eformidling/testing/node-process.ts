@@ -4,14 +4,18 @@
  * database, starts the HTTP server on a free port and the job worker, and, when asked, kills
  * itself with SIGKILL the first time a send or a delete reaches a given {@link DeliveryStep}.
  *
- * Usage: `node node-process.ts '<json NodeProcessOptions>'`. Writes one line per event to
- * stdout: `ready <port>` once it serves, and `crash <step>` just before it kills itself (stdout
- * is a pipe, written synchronously on Linux, so the line is out before the signal). The log
- * (level `warn`) goes to stderr. SIGTERM stops it cleanly.
+ * Usage: `node node-process.ts '<json NodeProcessOptions>'`. It loads its code, prints `loaded`,
+ * and boots only when it reads the line `start` on stdin, so a test can start the process (and
+ * pay for loading the code) while it prepares the database, or keep a standby node that takes
+ * over when another dies. Then it prints `ready <port>` once it serves, and `crash <step>` just
+ * before it kills itself (stdout is a pipe, written synchronously on Linux, so the line is out
+ * before the signal). The log (level `warn`) goes to stderr. SIGTERM stops it cleanly; stdin
+ * closing (the test process is gone) ends it too.
  *
- * The database must be migrated and seeded already (the test boots a platform on it first), so
- * two nodes starting at once do not both seed it.
+ * The database must be migrated and seeded before `start` (the test boots a platform on it
+ * first), so two nodes starting at once do not both seed it.
  */
+import { createInterface } from 'node:readline';
 import { pino } from 'pino';
 import { createPlatform, startServer } from '../../platform/boot.ts';
 import { loadConfig } from '../../platform/config.ts';
@@ -41,13 +45,27 @@ export interface NodeProcessOptions {
 }
 
 /** The components every node serves (the eFormidling component and what it routes with). */
-export const NODE_COMPONENTS = [registersComponent, maskinportenComponent, krrComponent, elmaComponent, eformidlingComponent];
+const NODE_COMPONENTS = [registersComponent, maskinportenComponent, krrComponent, elmaComponent, eformidlingComponent];
+
+/** Resolves when stdin gives the line `start`; exits the process when stdin closes. */
+function startSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const lines = createInterface({ input: process.stdin });
+    lines.on('line', (line) => {
+      if (line.trim() === 'start') resolve();
+    });
+    lines.on('close', () => process.exit(0));
+  });
+}
 
 async function main(): Promise<void> {
   const options = JSON.parse(process.argv[2] ?? '{}') as NodeProcessOptions;
   if (options.crashAt !== undefined && !DELIVERY_STEPS.includes(options.crashAt)) {
     throw new Error(`crashAt: ${JSON.stringify(options.crashAt)} is not one of ${DELIVERY_STEPS.join(', ')}`);
   }
+  const started = startSignal();
+  process.stdout.write('loaded\n');
+  await started;
   const config = loadConfig({
     DATABASE_URL: options.databaseUrl,
     PUBLIC_URL: options.publicUrl,

@@ -48,7 +48,8 @@ export const HEADER_SCHEMA = `${DIGDIR}/common/sbdh.schema.json#/definitions/sta
  * Digdir's published schema where one exists, Grunnmur's draft (`urn:grunnmur:schema:…`) otherwise.
  */
 export const BUSINESS_MESSAGE_SCHEMAS: Readonly<Record<string, string>> = {
-  arkivmelding: `${DIGDIR}/eformidling/eformidling_arkivmelding.schema.json#/definitions/arkivmelding`,
+  // Digdir's published schema is stricter than the service; see schemas/grunnmur/eformidling_arkivmelding_nextmove.schema.json.
+  arkivmelding: 'urn:grunnmur:schema:eformidling:arkivmelding#/definitions/arkivmelding',
   publisering: `${DIGDIR}/eformidling/eformidling_einnsyn_publisering.schema.json#/definitions/publisering`,
   innsynskrav: `${DIGDIR}/eformidling/eformidling_einnsyn_innsynskrav.schema.json#/definitions/publisering`,
   avtalt: `${DIGDIR}/eformidling/eformidling_avtalt.schema.json#/definitions/avtalt`,
@@ -322,5 +323,7 @@ export function schemaProblems(validate: ValidateFunction, data: unknown, prefix
     seen.add(key);
     problems.push(problem);
   }
+  // With `verbose`, the errors hold the rejected data; do not keep it alive on the shared validator.
+  validate.errors = null;
   return problems;
 }

@@ -404,17 +404,17 @@ describe('validateSbd: sender and receiver (EFORMIDLING_INVALID_IDENTIFIER)', ()
 });
 
 describe('validateSbd: the business message against its schema (EFORMIDLING_SBD_INVALID)', () => {
-  it('arkivmelding follows Digdir\'s eformidling_arkivmelding.schema.json', () => {
-    const input = arkivmeldingSbd();
-    input.arkivmelding = { sikkerhetsnivaa: 3, hoveddokument: 'brev.pdf', dpv: {} };
-    assertRejects(input, 'EFORMIDLING_SBD_INVALID',
-      'arkivmelding.dpv: unknown property (allowed: sikkerhetsnivaa, sensitiv, hoveddokument); arkivmelding.sikkerhetsnivaa: must be a string; arkivmelding.sikkerhetsnivaa: must be one of "3", "4"; and 1 more');
-    const missing = arkivmeldingSbd();
-    missing.arkivmelding = {};
-    assertRejects(missing, 'EFORMIDLING_SBD_INVALID', 'arkivmelding.sikkerhetsnivaa: is required; arkivmelding.hoveddokument: is required');
-    const wrong = arkivmeldingSbd();
-    wrong.arkivmelding.hoveddokument = 'brev.pdf';
-    assertRejects(wrong, 'EFORMIDLING_SBD_INVALID', 'arkivmelding.hoveddokument: must be "arkivmelding.xml"');
+  it('arkivmelding follows the integration point (docs), not Digdir\'s stricter published schema', () => {
+    const docs = arkivmeldingSbd();
+    docs.arkivmelding = { sikkerhetsnivaa: 3, hoveddokument: 'brev.pdf', dpv: {}, dpf: { forsendelseType: 'x' } };
+    assert.equal(validateSbd(docs, { now: NOW }).type, 'arkivmelding');
+    const restDocsExample = arkivmeldingSbd();
+    restDocsExample.arkivmelding = { hoveddokument: 'before_the_law.txt' };
+    assert.equal(validateSbd(restDocsExample, { now: NOW }).type, 'arkivmelding');
+    const bad = arkivmeldingSbd();
+    bad.arkivmelding = { sikkerhetsnivaa: 5, vedlegg: 'x' };
+    assertRejects(bad, 'EFORMIDLING_SBD_INVALID',
+      'arkivmelding.vedlegg: unknown property (allowed: sikkerhetsnivaa, hoveddokument, sensitiv, dpv, dpf); arkivmelding.sikkerhetsnivaa: must be one of 3, 4, "3", "4"');
   });
 
   it('digital: dates, enumerations and unknown fields', () => {
@@ -643,13 +643,13 @@ describe("Digdir's example sbd.json (testdata/digdir-sbd.json)", () => {
     assert.equal(header(v.sbd as Json).documentIdentification.creationDateAndTime, NOW.toISOString());
   });
 
-  it('needs its empty business message filled in', () => {
+  it('needs a valid business message', () => {
     const sbd = example();
     const scope = header(sbd).businessScope.scope[2];
     scope.identifier = scope.identfier;
     delete scope.identfier;
-    sbd.arkivmelding = {};
-    assertRejects(sbd, 'EFORMIDLING_SBD_INVALID', 'arkivmelding.sikkerhetsnivaa: is required; arkivmelding.hoveddokument: is required');
+    sbd.arkivmelding = { sikkerhetsnivaa: '6' };
+    assertRejects(sbd, 'EFORMIDLING_SBD_INVALID', 'arkivmelding.sikkerhetsnivaa: must be one of 3, 4, "3", "4"');
   });
 });
 

@@ -18,7 +18,7 @@ import { schemaProblems, schemaValidators } from '../schemas.ts';
  */
 export function checkBusinessMessage(type: string, message: unknown): Record<string, unknown> {
   const validate = schemaValidators().businessMessage.get(type);
-  // Every document type of KNOWN_PROCESSES has a schema; processes.test keeps them in step.
+  // Every document type of KNOWN_PROCESSES has a schema; validation.test.ts keeps them in step.
   if (validate === undefined) throw validationError('EFORMIDLING_SCHEMAS_UNAVAILABLE', `No schema for business message "${type}"`, { expose: false });
   const problems = schemaProblems(validate, message, [type]);
   if (problems.length > 0) throw problemsError('EFORMIDLING_SBD_INVALID', problems);

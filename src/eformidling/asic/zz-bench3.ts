@@ -1,0 +1,13 @@
+import pino from 'pino';
+import { createHash, randomBytes } from 'node:crypto';
+import { createTestDatabase } from '../../platform/db/testing.ts';
+import { TestPki, pkiMigrations } from '../../platform/pki/test-pki.ts';
+import { loadSigner } from './certificates.ts';
+import { signaturesXml } from './xades-signature.ts';
+const db = await createTestDatabase('sqlite', [{ component: 'platform_pki', migrations: pkiMigrations }]);
+const pki = new TestPki(db, { log: pino({ level: 'silent' }) });
+const cert = await pki.issueEnterpriseCertificate({ orgnr: '991825827', organisationName: 'Test AS' });
+const sf = [{ name: 'arkivmelding.xml', mimeType: 'application/xml', sha256: createHash('sha256').update('x').digest() }];
+const loaded = loadSigner(cert);
+for (let i = 0; i < 2000; i++) signaturesXml(sf, loaded, new Date());
+await db.close();

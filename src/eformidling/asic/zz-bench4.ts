@@ -1,0 +1,11 @@
+import pino from 'pino';
+import { randomBytes } from 'node:crypto';
+import { createTestDatabase } from '../../platform/db/testing.ts';
+import { TestPki, pkiMigrations } from '../../platform/pki/test-pki.ts';
+import { createAsice } from './asice.ts';
+const db = await createTestDatabase('sqlite', [{ component: 'platform_pki', migrations: pkiMigrations }]);
+const pki = new TestPki(db, { log: pino({ level: 'silent' }) });
+const cert = await pki.issueEnterpriseCertificate({ orgnr: '991825827', organisationName: 'Test AS' });
+const files = [{ name: 'a.xml', mimeType: 'application/xml', content: new Uint8Array(randomBytes(10240)) }];
+for (let i = 0; i < 2000; i++) await createAsice(files, cert);
+await db.close();
