@@ -155,9 +155,10 @@ const SCHEMA_CASES: CreateCase[] = [
     'unknown property (allowed: headerVersion, sender, receiver, documentIdentification, businessScope)',
   ),
   problem('an unknown property beside the business message', (s) => (s.vedlegg = []), 'EFORMIDLING_SBD_INVALID', 'vedlegg', 'unknown property; the SBD holds only "standardBusinessDocumentHeader" and the business message "arkivmelding"'),
-  problem('an unknown property in the business message', (s) => (s.arkivmelding.tittel = 'Vedtak'), 'EFORMIDLING_SBD_INVALID', 'arkivmelding.tittel', 'unknown property (allowed: sikkerhetsnivaa, sensitiv, hoveddokument)'),
-  problem('a business message without hoveddokument', (s) => delete s.arkivmelding.hoveddokument, 'EFORMIDLING_SBD_INVALID', 'arkivmelding.hoveddokument', 'is required'),
-  problem('sikkerhetsnivaa "5"', (s) => (s.arkivmelding.sikkerhetsnivaa = '5'), 'EFORMIDLING_SBD_INVALID', 'arkivmelding.sikkerhetsnivaa', 'must be one of "3", "4"'),
+  problem('an unknown property in the business message', (s) => (s.arkivmelding.tittel = 'Vedtak'), 'EFORMIDLING_SBD_INVALID', 'arkivmelding.tittel', 'unknown property (allowed: sikkerhetsnivaa, hoveddokument, sensitiv, dpv, dpf)'),
+  problem('a hoveddokument that is no file name', (s) => (s.arkivmelding.hoveddokument = 7), 'EFORMIDLING_SBD_INVALID', 'arkivmelding.hoveddokument', 'must be a string'),
+  problem('sikkerhetsnivaa "5"', (s) => (s.arkivmelding.sikkerhetsnivaa = '5'), 'EFORMIDLING_SBD_INVALID', 'arkivmelding.sikkerhetsnivaa', 'must be one of 3, 4, "3", "4"'),
+  problem('sikkerhetsnivaa 5', (s) => (s.arkivmelding.sikkerhetsnivaa = 5), 'EFORMIDLING_SBD_INVALID', 'arkivmelding.sikkerhetsnivaa', 'must be one of 3, 4, "3", "4"'),
 ];
 
 const RECEIVER_CASES: CreateCase[] = [
@@ -293,6 +294,14 @@ for (const engine of testEngines()) {
           await rejects(t, () => digdir.create(c.sbd()), { status: c.status, code: c.code, message: c.message, path: `${BASE}/messages/out`, errors: c.errors });
         });
       }
+
+      // Not a bad input: the integration point's ArkivmeldingMessage and Digdir's docs make
+      // hoveddokument optional (MissingPrimaryDocumentException is for DPI and DPH only).
+      it('takes an arkivmelding without hoveddokument, as the integration point does', async () => {
+        const id = await draft(sbdWith((s) => delete s.arkivmelding.hoveddokument));
+        assert.equal((await digdir.upload(id, 'arkivmelding.xml', ARKIVMELDING_XML)).statusCode, 200);
+        assert.equal((await digdir.send(id)).statusCode, 200);
+      });
     });
 
     describe('POST /messages/out that cannot be routed or is not the caller’s', () => {
@@ -319,21 +328,23 @@ for (const engine of testEngines()) {
 
     describe('tokens', () => {
       it('rejects a request without a token with 401 (and creates nothing)', async () => {
-        const res = await rejects(
+        await rejects(
           t,
           () => t.app.inject({ method: 'POST', url: `${BASE}/messages/out`, headers: { 'content-type': 'application/json' }, payload: JSON.stringify(arkivmeldingSbd(DIGDIR, NAV)) }),
           { status: 401, code: 'AUTH_TOKEN_MISSING', message: 'This resource requires a Maskinporten bearer token', path: `${BASE}/messages/out` },
         );
-        void res;
         const again = await t.app.inject({ method: 'GET', url: `${BASE}/messages/in/peek` });
         assert.equal(again.statusCode, 401);
         assert.match(String(again.headers['www-authenticate']), /^Bearer realm="/);
       });
 
       it('rejects a malformed token with 401, never 500', async () => {
-        const res = await t.app.inject({ method: 'GET', url: `${BASE}/messages/in/peek`, headers: { authorization: 'Bearer not.a.jwt' } });
-        assert.equal(res.statusCode, 401, res.body);
-        assert.equal((res.json() as { status: number }).status, 401);
+        await rejects(t, () => t.app.inject({ method: 'GET', url: `${BASE}/messages/in/peek`, headers: { authorization: 'Bearer not.a.jwt' } }), {
+          status: 401,
+          code: 'AUTH_TOKEN_INVALID',
+          message: 'The token is not a signed JWT (JWS compact serialization)',
+          path: `${BASE}/messages/in/peek`,
+        });
       });
 
       it('rejects a token without eformidling:integrasjonspunkt with 403: no message created, no file attached, nothing locked', async () => {
@@ -344,10 +355,10 @@ for (const engine of testEngines()) {
         const id = await draft();
         await rejects(t, () => wrongScopeDigdir.upload(id, 'arkivmelding.xml', ARKIVMELDING_XML), forbidden(`/messages/out/${id}`));
         const queued = await queuedAtNav();
-        const res = await rejects(t, () => other.get(`/messages/in/peek?messageId=${queued}`), forbidden('/messages/in/peek'));
-        void res;
+        await rejects(t, () => other.get(`/messages/in/peek?messageId=${queued}`), forbidden('/messages/in/peek'));
         const peek = await other.get('/messages/in/peek');
         assert.match(String(peek.headers['www-authenticate']), /error="insufficient_scope"/);
+        assert.equal((await nav.get(`/messages/in/peek?messageId=${queued}`)).statusCode, 200, 'the message was not locked by the refused peek');
       });
     });
 
@@ -390,6 +401,13 @@ for (const engine of testEngines()) {
           message: 'Missing a primary document. Please specify the hoveddokument property in the business message and verify that is equal to one of the filenames.',
           path: `${BASE}/messages/out/${id}`,
         });
+      });
+      it('rejects an arkivmelding sent by DPO without arkivmelding.xml with EFORMIDLING_MISSING_ARKIVMELDING (MissingArkivmeldingException)', async () => {
+        const sbd = arkivmeldingSbd(DIGDIR, NAV);
+        (sbd.arkivmelding as Record<string, unknown>).hoveddokument = 'brev.pdf';
+        const id = await draft(sbd);
+        assert.equal((await digdir.upload(id, 'brev.pdf', '%PDF-1.4', 'application/pdf')).statusCode, 200);
+        await rejects(t, () => digdir.send(id), { status: 400, code: 'EFORMIDLING_MISSING_ARKIVMELDING', message: 'DPO message type requires arkivmelding.xml attachment', path: `${BASE}/messages/out/${id}` });
       });
     });
 

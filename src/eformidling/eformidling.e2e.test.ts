@@ -257,6 +257,30 @@ for (const engine of testEngines()) {
       assert.deepEqual(ended.content.map((s) => s.status), ['OPPRETTET', 'LEVETID_UTLOPT']);
     });
 
+    it('an upload abandoned by a process that died mid-PUT frees its name after 10 minutes without progress, and a send ignores it', async () => {
+      const sbd = arkivmeldingSbd(DIGDIR, NAV);
+      const messageId = sbd.standardBusinessDocumentHeader.documentIdentification.instanceIdentifier;
+      assert.equal((await sender.create(sbd)).statusCode, 200);
+      const k = t.platform.db.kysely;
+      // What a PUT leaves when its process is killed: the reserved row (size -1) and some chunks.
+      const crashed = async (position: number, filename: string, at: number) => {
+        await k.insertInto('eformidling_files').values({ message_id: messageId, position, filename, mime_type: 'application/xml', title: null, size: -1, sha256: '', created_at: at }).execute();
+        await k.insertInto('eformidling_file_chunks').values({ message_id: messageId, position, chunk_no: 0, data: Buffer.from('halv') }).execute();
+      };
+      await crashed(0, 'arkivmelding.xml', Date.now() - 11 * 60_000);
+      await crashed(1, 'vedlegg.txt', Date.now() - 11 * 60_000);
+      assert.equal((await sender.upload(messageId, 'arkivmelding.xml', ARKIVMELDING_XML)).statusCode, 200, 'the abandoned name is free again');
+      await crashed(5, 'pågår.txt', Date.now());
+      const busy = await sender.send(messageId);
+      assert.equal(busy.statusCode, 400);
+      assert.equal((busy.json() as { code: string }).code, 'EFORMIDLING_MISSING_FILE');
+      await k.updateTable('eformidling_files').set({ created_at: Date.now() - 11 * 60_000 }).where('message_id', '=', messageId).where('position', '=', 5).execute();
+      assert.equal((await sender.send(messageId)).statusCode, 200);
+      await t.platform.jobs.runDue();
+      const verified = await receiveAll(messageId);
+      assert.deepEqual(verified.files.map((f) => f.name), ['arkivmelding.xml']);
+    });
+
     it('the status queue gives each status once (peek takes it off), then 204', async () => {
       const token = await mintPlatformToken(t.platform, { scope: EFORMIDLING_SCOPE, consumerOrgno: '971032081' });
       const vegvesen = nextMove(t.app, token);

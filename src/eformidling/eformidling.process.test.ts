@@ -455,6 +455,7 @@ describe('eFormidling: two nodes on one PostgreSQL', { skip: testPostgresUrl() ?
     // Send: every pair of agencies, through both nodes, half with one multipart request and
     // half with create + PUT + send.
     const sentTo = new Map<string, string>();
+    const sentFrom = new Map<string, string>();
     const tokens = shared.tokens;
     await pool(total, 8, async (i) => {
       const [from, to] = pairs[i % pairs.length]!;
@@ -477,6 +478,7 @@ describe('eFormidling: two nodes on one PostgreSQL', { skip: testPostgresUrl() ?
         assert.equal(sent.status, 200, sent.text);
       }
       sentTo.set(messageId, to);
+      sentFrom.set(messageId, from);
     });
     const allSent = Date.now();
 
@@ -496,7 +498,7 @@ describe('eFormidling: two nodes on one PostgreSQL', { skip: testPostgresUrl() ?
     const allDelivered = Date.now();
 
     // Receive: per receiver, two consumers on each node at once, until the queue is empty.
-    const taken: Array<{ messageId: string; receiver: string; consumer: string }> = [];
+    const taken: Array<{ messageId: string; receiver: string; consumer: string; asice: Buffer }> = [];
     const consumers: Array<Promise<void>> = [];
     for (const receiver of orgs) {
       for (const node of nodes) {
@@ -510,10 +512,9 @@ describe('eFormidling: two nodes on one PostgreSQL', { skip: testPostgresUrl() ?
                 if (peek.status === 204) return;
                 assert.equal(peek.status, 200, peek.text);
                 const messageId = peek.json().standardBusinessDocumentHeader.documentIdentification.instanceIdentifier as string;
-                taken.push({ messageId, receiver, consumer });
                 const pop = await api.pop(messageId);
                 assert.equal(pop.status, 200, `${consumer} pops ${messageId}: ${pop.text}`);
-                assert.equal(pop.body.subarray(0, 4).toString('latin1'), 'PK\x03\x04', 'the ASiC-E is a zip');
+                taken.push({ messageId, receiver, consumer, asice: pop.body });
                 const deleted = await api.deleteIncoming(messageId);
                 assert.equal(deleted.status, 200, `${consumer} deletes ${messageId}: ${deleted.text}`);
               }
@@ -530,7 +531,20 @@ describe('eFormidling: two nodes on one PostgreSQL', { skip: testPostgresUrl() ?
     assert.equal(new Set(ids).size, ids.length, 'no message was given to two consumers');
     assert.equal(ids.length, total, 'every message was taken');
     assert.deepEqual(new Set(ids), new Set(sentTo.keys()));
-    for (const t of taken) assert.equal(`0192:${t.receiver}`, `0192:${sentTo.get(t.messageId)}`, `${t.messageId} went to its receiver`);
+    for (const t of taken) assert.equal(t.receiver, sentTo.get(t.messageId), `${t.messageId} went to its receiver`);
+    // Every container verifies: signed by its sender, with both files intact.
+    for (const t of taken) {
+      const verified = await verifyAsice(t.asice, { caCertificatesPem: shared.caCertificatesPem });
+      assert.equal(verified.signerOrgnr, sentFrom.get(t.messageId), `${t.messageId} is signed by its sender`);
+      assert.deepEqual(
+        verified.files.map((f) => [f.name, Buffer.from(f.content)]),
+        [
+          ['arkivmelding.xml', ARKIVMELDING_XML],
+          ['vedlegg.txt', VEDLEGG],
+        ],
+      );
+    }
+    const allVerified = Date.now();
 
     // The database: one delivered incoming row per message, complete histories, no dead job.
     const incoming = await k.selectFrom('eformidling_messages').select(['message_id', 'state']).where('direction', '=', 'INCOMING').execute();
@@ -568,7 +582,7 @@ describe('eFormidling: two nodes on one PostgreSQL', { skip: testPostgresUrl() ?
     }
     process.stderr.write(
       `# ${total} messages: boot ${booted - started} ms, send ${allSent - booted} ms, delivered ${allDelivered - booted} ms after the first send, ` +
-        `receive ${allReceived - allDelivered} ms; delivery jobs per worker ${JSON.stringify([...perWorker.values()])}, ` +
+        `receive ${allReceived - allDelivered} ms, verify ${allVerified - allReceived} ms; delivery jobs per worker ${JSON.stringify([...perWorker.values()])}, ` +
         `retried ${jobs.filter((j) => Number(j.attempts) > 1).length}; taken per node ${JSON.stringify(Object.fromEntries(perConsumerNode))}\n`,
     );
   });

@@ -31,6 +31,8 @@ export const eformidlingErrors = {
   EFORMIDLING_MISSING_FILE: { status: 400, title: 'Missing file' },
   /** `MissingPrimaryDocumentException`: the business message's `hoveddokument` is not one of the files. */
   EFORMIDLING_MISSING_PRIMARY_DOCUMENT: { status: 400, title: 'Missing primary document' },
+  /** `MissingArkivmeldingException`: an arkivmelding sent by DPO without the file `arkivmelding.xml`. */
+  EFORMIDLING_MISSING_ARKIVMELDING: { status: 400, title: 'Missing arkivmelding.xml' },
   /** `TimeToLiveException`: `expectedResponseDateTime` has passed. */
   EFORMIDLING_TIME_TO_LIVE_EXCEEDED: { status: 400, title: 'Time to live exceeded' },
   /** The sender in the SBD is not the organisation of the token. */

@@ -88,11 +88,16 @@ const DEFAULT_MAX_UNCOMPRESSED_BYTES = 1024 * 1024 * 1024;
 const MAX_ENTRIES = 10_000;
 /** Chunk size of a source's stream inside the ZIP writer (the memory a file in flight holds, roughly ×3). */
 const STREAM_HIGH_WATER_MARK = 64 * 1024;
+/** Largest in-memory file `createAsice` hands yazl as one buffer (its limit is 0x3fffffff bytes). */
+const MAX_BUFFER_ENTRY = 256 * 1024 * 1024;
 /** RFC 6838 §4.2 restricted names; parameters allowed; no control characters. */
 const MEDIA_TYPE = /^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}(\s*;[^\u0000-\u001f\u007f]*)?$/;
 
+/** A source, or (from `createAsice`) a file already in memory, written without a stream. */
+type PlannedFile = AsicSource & { content?: Uint8Array };
+
 interface Plan {
-  files: AsicSource[];
+  files: PlannedFile[];
   now: Date;
   manifest: Buffer;
   signatures: Buffer;
@@ -103,7 +108,7 @@ function invalidFile(message: string): AppError {
 }
 
 /** Checks the sources and the signer, and makes manifest.xml and signatures.xml. */
-function plan(files: AsicSource[], signer: AsicSigner, options: { now?: Date } | undefined): Plan {
+function plan(files: PlannedFile[], signer: AsicSigner, options: { now?: Date } | undefined): Plan {
   if (!Array.isArray(files) || files.length === 0) throw invalidFile('An ASiC-E container needs at least one file');
   const problems = fileNameProblems(files.map((f) => f?.name));
   if (problems.length > 0) {
@@ -157,6 +162,11 @@ async function* write(container: Plan): AsyncGenerator<Uint8Array> {
   const entry = { mtime: container.now, forceDosTimestamp: true };
   zip.addBuffer(Buffer.from(ASICE_MIME_TYPE, 'ascii'), ENTRY.mimetype, { ...entry, compress: false });
   for (const file of container.files) {
+    if (file.content) {
+      // In memory already: yazl computes the CRC and writes the sizes in the local header, with no stream in between.
+      zip.addBuffer(Buffer.from(file.content.buffer, file.content.byteOffset, file.content.byteLength), file.name, { ...entry, compress: true });
+      continue;
+    }
     zip.addReadStreamLazy(file.name, { ...entry, size: file.size, compress: true }, (callback) => {
       const stream = Readable.from(checkedChunks(file), { objectMode: false, highWaterMark: STREAM_HIGH_WATER_MARK });
       stream.on('error', fail);
@@ -164,8 +174,9 @@ async function* write(container: Plan): AsyncGenerator<Uint8Array> {
       callback(null, stream);
     });
   }
-  zip.addBuffer(container.manifest, ENTRY.manifest, entry);
-  zip.addBuffer(container.signatures, ENTRY.signatures, entry);
+  // Stored: a few kilobytes, and a deflate stream costs more to set up than it saves here.
+  zip.addBuffer(container.manifest, ENTRY.manifest, { ...entry, compress: false });
+  zip.addBuffer(container.signatures, ENTRY.signatures, { ...entry, compress: false });
   zip.end();
   let complete = false;
   try {
@@ -210,7 +221,7 @@ export async function createAsice(
   options?: { now?: Date },
 ): Promise<Uint8Array> {
   if (!Array.isArray(files)) throw invalidFile('files must be an array');
-  const sources = files.map((file): AsicSource => {
+  const sources = files.map((file): PlannedFile => {
     if (!(file?.content instanceof Uint8Array)) throw invalidFile(`File ${JSON.stringify(file?.name)} has no Uint8Array content`);
     const content = file.content;
     return {
@@ -221,10 +232,12 @@ export async function createAsice(
       async *open() {
         yield content;
       },
+      // yazl takes buffers up to 1 GiB; a larger file goes through the stream path.
+      ...(content.length <= MAX_BUFFER_ENTRY ? { content } : {}),
     };
   });
   const chunks: Uint8Array[] = [];
-  for await (const chunk of streamAsice(sources, signer, options)) chunks.push(chunk);
+  for await (const chunk of write(plan(sources, signer, options))) chunks.push(chunk);
   return new Uint8Array(Buffer.concat(chunks));
 }
 

@@ -45,6 +45,11 @@ export const EXPIRY_QUEUE = 'eformidling.expire';
 export const MAX_MULTIPART_BYTES = 5 * 1024 * 1024;
 /** Bytes per stored chunk of a file or an ASiC-E. */
 export const CHUNK_BYTES = 1024 * 1024;
+/**
+ * An upload that wrote no chunk for this long is abandoned (its process died mid-PUT): its
+ * reserved name is freed and a send ignores it (ms).
+ */
+export const UPLOAD_STALE_MS = 10 * 60_000;
 
 /** Settings of the integration point (from config). */
 export interface IntegrationPointOptions {
@@ -243,7 +248,10 @@ export class IntegrationPoint {
     const k = eformidlingDb(this.#platform.db);
     // Reserve the name and a position (size -1 = upload in progress); the unique keys settle races.
     const position = await k.transaction().execute(async (trx) => {
-      const files = await trx.selectFrom('eformidling_files').select(['position', 'filename']).where('message_id', '=', message.message_id).execute();
+      let files = await trx.selectFrom('eformidling_files').select(['position', 'filename', 'size', 'created_at']).where('message_id', '=', message.message_id).execute();
+      const abandoned = files.filter((f) => f.filename === file.filename && Number(f.size) < 0 && Number(f.created_at) < now - UPLOAD_STALE_MS);
+      for (const f of abandoned) await deleteUpload(trx, message.message_id, Number(f.position));
+      files = files.filter((f) => !abandoned.includes(f));
       if (files.some((f) => f.filename === file.filename)) throw duplicate(file.filename);
       const next = files.reduce((max, f) => Math.max(max, Number(f.position) + 1), 0);
       const row: FileRow = { message_id: message.message_id, position: next, filename: file.filename, mime_type: file.mimeType, title: file.title, size: -1, sha256: '', created_at: now };
@@ -261,6 +269,8 @@ export class IntegrationPoint {
       pending = [];
       pendingBytes = 0;
       await k.insertInto('eformidling_file_chunks').values({ message_id: message.message_id, position, chunk_no: chunkNo++, data }).execute();
+      // `created_at` of an upload in progress is its last progress (see UPLOAD_STALE_MS).
+      await k.updateTable('eformidling_files').set({ created_at: Date.now() }).where('message_id', '=', message.message_id).where('position', '=', position).where('size', '<', 0).execute();
     };
     try {
       for await (const part of body) {
@@ -297,10 +307,7 @@ export class IntegrationPoint {
       });
       if (!done) throw alreadySent(message.message_id);
     } catch (error) {
-      await k.transaction().execute(async (trx) => {
-        await trx.deleteFrom('eformidling_file_chunks').where('message_id', '=', message.message_id).where('position', '=', position).execute();
-        await trx.deleteFrom('eformidling_files').where('message_id', '=', message.message_id).where('position', '=', position).execute();
-      });
+      await k.transaction().execute((trx) => deleteUpload(trx, message.message_id, position));
       throw error;
     }
   }
@@ -310,7 +317,7 @@ export class IntegrationPoint {
    * sending, `OPPRETTET` is recorded, and the delivery job is enqueued.
    *
    * @throws AppError `EFORMIDLING_MESSAGE_NOT_FOUND` (404), `EFORMIDLING_MESSAGE_ALREADY_SENT`,
-   *   `EFORMIDLING_MISSING_FILE`, `EFORMIDLING_MISSING_PRIMARY_DOCUMENT`,
+   *   `EFORMIDLING_MISSING_FILE`, `EFORMIDLING_MISSING_PRIMARY_DOCUMENT`, `EFORMIDLING_MISSING_ARKIVMELDING`,
    *   `EFORMIDLING_TIME_TO_LIVE_EXCEEDED` (400)
    */
   async sendMessage(caller: Caller, messageId: string, now = Date.now()): Promise<void> {
@@ -320,16 +327,22 @@ export class IntegrationPoint {
       const row = await lockMessageRow(trx, db.engine, 'OUTGOING', message.message_id);
       if (!row || row.orgnr !== caller.orgnr) throw notFound(messageId);
       if (row.state !== 'DRAFT') throw alreadySent(row.message_id);
-      const files = await trx.selectFrom('eformidling_files').select(['filename', 'size']).where('message_id', '=', row.message_id).execute();
+      const files = await trx.selectFrom('eformidling_files').select(['filename', 'size', 'position', 'created_at']).where('message_id', '=', row.message_id).execute();
       const complete = files.filter((f) => Number(f.size) >= 0);
+      const uploading = files.filter((f) => Number(f.size) < 0 && Number(f.created_at) >= now - UPLOAD_STALE_MS);
+      if (uploading.length > 0) throw eformidlingError('EFORMIDLING_MISSING_FILE', `A file of this message is still being uploaded: ${uploading[0]!.filename}`);
       if (complete.length === 0) throw eformidlingError('EFORMIDLING_MISSING_FILE', 'There must always be at least one attachment');
-      if (complete.length !== files.length) throw eformidlingError('EFORMIDLING_MISSING_FILE', 'A file of this message is still being uploaded');
+      // Uploads abandoned by a process that died mid-PUT are not part of the message.
+      for (const f of files) if (Number(f.size) < 0) await deleteUpload(trx, row.message_id, Number(f.position));
       const primary = primaryDocument(JSON.parse(row.sbd), row.message_type);
       if (primary !== undefined && !complete.some((f) => f.filename === primary)) {
         throw eformidlingError(
           'EFORMIDLING_MISSING_PRIMARY_DOCUMENT',
           'Missing a primary document. Please specify the hoveddokument property in the business message and verify that is equal to one of the filenames.',
         );
+      }
+      if (row.message_type === 'arkivmelding' && row.service_identifier === 'DPO' && !complete.some((f) => f.filename === 'arkivmelding.xml')) {
+        throw eformidlingError('EFORMIDLING_MISSING_ARKIVMELDING', 'DPO message type requires arkivmelding.xml attachment');
       }
       if (Number(row.expires_at) <= now) {
         throw eformidlingError('EFORMIDLING_TIME_TO_LIVE_EXCEEDED', `ExpectedResponseDateTime ${new Date(Number(row.expires_at)).toISOString()} has been exceeded. Please resend the message`);
@@ -590,6 +603,12 @@ export class IntegrationPoint {
     await this.#checkpoint('delete:committed');
     return sbd;
   }
+}
+
+/** Deletes one file (its row and chunks) of an outgoing message. */
+async function deleteUpload(trx: EformidlingTrx, messageId: string, position: number): Promise<void> {
+  await trx.deleteFrom('eformidling_file_chunks').where('message_id', '=', messageId).where('position', '=', position).execute();
+  await trx.deleteFrom('eformidling_files').where('message_id', '=', messageId).where('position', '=', position).execute();
 }
 
 function notFound(messageId: string) {
