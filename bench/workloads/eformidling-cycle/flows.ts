@@ -6,7 +6,8 @@
  * - **ours:** `POST /eformidling/api/messages/out/multipart` as the sender (the SBD part and one
  *   10 KB file: create, attach and send in one request, as a client with files ≤ 5 MiB does it;
  *   the alternative, create + `PUT` + send, is three requests) → `GET /messages/in/peek` as the
- *   receiver, again after 2, 4, 8, 16, 20, 20 … ms while it answers 204 (nothing delivered yet) →
+ *   receiver, again after 10, 20, 40, 80, 100, 100 … ms while it answers 204 (nothing delivered yet,
+ *   a client backing off as an idle integration-point client does) →
  *   `GET /messages/in/pop/{messageId}` (the ASiC-E: read whole, checked to be a ZIP of the
  *   announced length with `META-INF/signatures.xml`) → `DELETE /messages/in/{messageId}`. The
  *   cycle counts when the delete answers 200. The peek takes the oldest delivered message, so a
@@ -29,8 +30,8 @@ import { arkivmeldingSbd, ASICE_MIME_TYPE, multipartMessage, PAYLOAD, type OursD
 /** Give up on a cycle whose message was not delivered within this long. */
 const DELIVERY_TIMEOUT_MS = 30_000;
 /** First and longest wait between empty peeks, in ms. */
-const POLL_FIRST_MS = 2;
-const POLL_MAX_MS = 20;
+const POLL_FIRST_MS = 10;
+const POLL_MAX_MS = 100;
 
 interface Answer {
   status: number;
