@@ -33,7 +33,7 @@ import { validateSbd, type ValidatedSbd } from '../validation/index.ts';
 import { routeMessage, type Caller } from './routing.ts';
 import { signerOf } from './signing-certificates.ts';
 import { FINISHING_STATUSES, STATUS_DESCRIPTIONS, type MessageStatus } from './statuses.ts';
-import { enqueueWebhooks } from './webhooks.ts';
+import { enqueueWebhooks, SubscriptionCache } from './webhooks.ts';
 
 /** Job queue of DPO delivery. */
 export const SEND_QUEUE = 'eformidling.send';
@@ -149,10 +149,16 @@ function withExpiry(sbd: Record<string, any>, expiresAt: number): Record<string,
 export class IntegrationPoint {
   readonly #platform: Platform;
   readonly #options: IntegrationPointOptions;
+  readonly #subscriptions = new SubscriptionCache();
 
   constructor(platform: Platform, options: IntegrationPointOptions) {
     this.#platform = platform;
     this.#options = options;
+  }
+
+  /** The webhook subscriptions seen by this process (routes invalidate it on change). */
+  get subscriptions(): SubscriptionCache {
+    return this.#subscriptions;
   }
 
   get options(): IntegrationPointOptions {
@@ -165,8 +171,8 @@ export class IntegrationPoint {
 
   /** Records a status and enqueues its webhooks, inside the caller's transaction. */
   async #status(trx: EformidlingTrx, side: MessageRow, status: MessageStatus, now: number, description = STATUS_DESCRIPTIONS[status]): Promise<StatusRow | null> {
-    const row = await recordStatus(trx, side, status, description, now, FINISHING_STATUSES.has(status));
-    if (row) await enqueueWebhooks(trx, this.#platform.jobs, side, row);
+    const row = await recordStatus(trx, side, status, description, now, FINISHING_STATUSES.has(status), this.#platform.db.engine);
+    if (row) await enqueueWebhooks(trx, this.#platform.jobs, side, row, await this.#subscriptions.of(trx, side.orgnr));
     return row;
   }
 
@@ -432,21 +438,27 @@ export class IntegrationPoint {
       mimeType: f.mime_type,
       size: Number(f.size),
       sha256: Buffer.from(f.sha256, 'hex'),
-      open: () => readFileChunks(k, messageId, Number(f.position)),
+      open: () => readFileChunks(k, messageId, Number(f.position), Number(f.size), CHUNK_BYTES),
     }));
     const signer = await signerOf(this.#platform, message.orgnr);
     const chunks: Buffer[] = [];
     let pending: Uint8Array[] = [];
     let pendingBytes = 0;
     let asicSize = 0;
+    // Chunks of exactly CHUNK_BYTES (the last shorter): pop reads ceil(asic_size / CHUNK_BYTES).
     for await (const part of streamAsice(sources, signer, { now: new Date(now()) })) {
-      pending.push(part);
-      pendingBytes += part.byteLength;
       asicSize += part.byteLength;
-      if (pendingBytes >= CHUNK_BYTES) {
-        chunks.push(Buffer.concat(pending, pendingBytes));
-        pending = [];
-        pendingBytes = 0;
+      let offset = 0;
+      while (offset < part.byteLength) {
+        const take = Math.min(CHUNK_BYTES - pendingBytes, part.byteLength - offset);
+        pending.push(part.subarray(offset, offset + take));
+        pendingBytes += take;
+        offset += take;
+        if (pendingBytes === CHUNK_BYTES) {
+          chunks.push(Buffer.concat(pending, pendingBytes));
+          pending = [];
+          pendingBytes = 0;
+        }
       }
     }
     if (pendingBytes > 0) chunks.push(Buffer.concat(pending, pendingBytes));
@@ -572,7 +584,7 @@ export class IntegrationPoint {
   async pop(caller: Caller, messageId: string, now = Date.now()): Promise<{ size: number; stream: AsyncIterable<Uint8Array> }> {
     const row = await this.#incoming(caller, messageId);
     if (row.lock_until === null || Number(row.lock_until) < now) throw notLocked(row.message_id);
-    return { size: Number(row.asic_size ?? 0), stream: readAsicChunks(eformidlingDb(this.#platform.db), row.message_id) };
+    return { size: Number(row.asic_size ?? 0), stream: readAsicChunks(eformidlingDb(this.#platform.db), row.message_id, Number(row.asic_size ?? 0), CHUNK_BYTES) };
   }
 
   /**

@@ -146,12 +146,40 @@ function matches(subscription: SubscriptionRow, side: MessageRow, status: Status
   return true;
 }
 
+/** How long a process keeps an organisation's subscriptions (ms): another process's change shows within this. */
+export const SUBSCRIPTION_CACHE_MS = 1000;
+
+/**
+ * The subscriptions of each organisation, read at most once per {@link SUBSCRIPTION_CACHE_MS}
+ * (every status would otherwise read them). A change made through this process is seen at once
+ * ({@link invalidate}); one made through another process within a second.
+ */
+export class SubscriptionCache {
+  readonly #entries = new Map<string, { at: number; rows: SubscriptionRow[] }>();
+
+  /** The organisation's subscriptions (read through `executor` when not cached). */
+  async of(executor: EformidlingTrx | ReturnType<typeof eformidlingDb>, orgnr: string, now = Date.now()): Promise<SubscriptionRow[]> {
+    const hit = this.#entries.get(orgnr);
+    if (hit && now - hit.at < SUBSCRIPTION_CACHE_MS) return hit.rows;
+    const rows = await executor.selectFrom('eformidling_subscriptions').selectAll().where('orgnr', '=', orgnr).execute();
+    if (this.#entries.size > 10_000) this.#entries.clear();
+    this.#entries.set(orgnr, { at: now, rows });
+    return rows;
+  }
+
+  /** Forgets an organisation's entry (after a change through this process). */
+  invalidate(orgnr: string): void {
+    this.#entries.delete(orgnr);
+  }
+}
+
 /**
  * Enqueues the status event for every matching subscription of the side's organisation, in the
  * caller's transaction (so an event exists exactly when its status does).
+ *
+ * @param subscriptions the organisation's subscriptions ({@link SubscriptionCache.of})
  */
-export async function enqueueWebhooks(trx: EformidlingTrx, jobs: JobQueue, side: MessageRow, status: StatusRow): Promise<void> {
-  const subscriptions = await trx.selectFrom('eformidling_subscriptions').selectAll().where('orgnr', '=', side.orgnr).execute();
+export async function enqueueWebhooks(trx: EformidlingTrx, jobs: JobQueue, side: MessageRow, status: StatusRow, subscriptions: readonly SubscriptionRow[]): Promise<void> {
   for (const subscription of subscriptions) {
     if (!matches(subscription, side, status)) continue;
     await jobs.enqueue(

@@ -326,19 +326,25 @@ export async function nextMoveRoutes(app: FastifyInstance, platform: Platform, i
   app.get<{ Params: { id: string } }>(`${base}/subscriptions/:id`, { ...auth, schema: doc('subscriptions', 'One subscription') }, async (request) =>
     subscriptionJson(await getSubscription(platform.db, callerOf(request).orgnr, idOf(request.params.id))),
   );
-  app.post(`${base}/subscriptions`, { ...auth, schema: doc('subscriptions', 'Create a subscription (after a ping to pushEndpoint)', 'Body: {name, pushEndpoint, resource: all|messages, event: all|status, filter?: "status=…&direction=…&serviceIdentifier=…"}.') }, async (request) =>
-    createSubscription(platform.db, callerOf(request).orgnr, request.body),
-  );
+  app.post(`${base}/subscriptions`, { ...auth, schema: doc('subscriptions', 'Create a subscription (after a ping to pushEndpoint)', 'Body: {name, pushEndpoint, resource: all|messages, event: all|status, filter?: "status=…&direction=…&serviceIdentifier=…"}.') }, async (request) => {
+    const orgnr = callerOf(request).orgnr;
+    const created = await createSubscription(platform.db, orgnr, request.body);
+    ip.subscriptions.invalidate(orgnr);
+    return created;
+  });
   app.put<{ Params: { id: string } }>(`${base}/subscriptions/:id`, { ...auth, schema: doc('subscriptions', 'Replace a subscription') }, async (request, reply) => {
     await updateSubscription(platform.db, callerOf(request).orgnr, idOf(request.params.id), request.body);
+    ip.subscriptions.invalidate(callerOf(request).orgnr);
     return reply.code(200).send();
   });
   app.delete<{ Params: { id: string } }>(`${base}/subscriptions/:id`, { ...auth, schema: doc('subscriptions', 'Delete a subscription') }, async (request, reply) => {
     await deleteSubscriptions(platform.db, callerOf(request).orgnr, idOf(request.params.id));
+    ip.subscriptions.invalidate(callerOf(request).orgnr);
     return reply.code(200).send();
   });
   app.delete(`${base}/subscriptions`, { ...auth, schema: doc('subscriptions', 'Delete every subscription of the organisation') }, async (request, reply) => {
     await deleteSubscriptions(platform.db, callerOf(request).orgnr);
+    ip.subscriptions.invalidate(callerOf(request).orgnr);
     return reply.code(200).send();
   });
 }

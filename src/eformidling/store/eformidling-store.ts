@@ -69,6 +69,7 @@ export async function recordStatus(
   description: string | null,
   now: number,
   finishes: boolean,
+  engine: Engine,
 ): Promise<StatusRow | null> {
   const row = {
     message_id: side.message_id,
@@ -80,6 +81,22 @@ export async function recordStatus(
     last_update: now,
     queued: 1,
   };
+  if (engine === 'postgres') {
+    // One statement: the insert, and the row's move only when the insert happened.
+    const { rows } = await sql<{ id: number }>`
+      with s as (
+        insert into eformidling_statuses (message_id, direction, orgnr, conversation_id, status, description, last_update, queued)
+        values (${row.message_id}, ${row.direction}, ${row.orgnr}, ${row.conversation_id}, ${status}, ${description}, ${now}, 1)
+        on conflict (message_id, direction, status) do nothing
+        returning id
+      ), u as (
+        update eformidling_messages
+        set latest_status = ${status}, last_update = ${now}, finished = case when ${finishes} then 1 else finished end
+        where message_id = ${row.message_id} and direction = ${row.direction} and exists (select 1 from s)
+      )
+      select id from s`.execute(trx);
+    return rows[0] ? { ...row, id: Number(rows[0].id) } : null;
+  }
   const inserted = await trx
     .insertInto('eformidling_statuses')
     .values(row as StatusRow)
@@ -175,9 +192,14 @@ export async function deleteFileData(trx: EformidlingTrx | EformidlingDb, messag
   if (andFiles) await trx.deleteFrom('eformidling_files').where('message_id', '=', messageId).execute();
 }
 
-/** Reads one file's chunks in order, one query per chunk (memory bounded by the chunk size). */
-export async function* readFileChunks(k: EformidlingDb, messageId: string, position: number): AsyncGenerator<Uint8Array> {
-  for (let chunkNo = 0; ; chunkNo++) {
+/**
+ * Reads one file's chunks in order, one query per chunk (memory bounded by the chunk size).
+ *
+ * @param size the file's size in bytes: exactly `ceil(size / chunkBytes)` chunks are read
+ */
+export async function* readFileChunks(k: EformidlingDb, messageId: string, position: number, size: number, chunkBytes: number): AsyncGenerator<Uint8Array> {
+  const chunks = Math.ceil(size / chunkBytes);
+  for (let chunkNo = 0; chunkNo < chunks; chunkNo++) {
     const row = await k
       .selectFrom('eformidling_file_chunks')
       .select('data')
@@ -185,16 +207,21 @@ export async function* readFileChunks(k: EformidlingDb, messageId: string, posit
       .where('position', '=', position)
       .where('chunk_no', '=', chunkNo)
       .executeTakeFirst();
-    if (!row) return;
+    if (!row) throw new Error(`eformidling: chunk ${chunkNo} of file ${position} of message ${messageId} is missing`);
     yield row.data;
   }
 }
 
-/** Reads an incoming message's ASiC-E chunks in order, one query per chunk. */
-export async function* readAsicChunks(k: EformidlingDb, messageId: string): AsyncGenerator<Uint8Array> {
-  for (let chunkNo = 0; ; chunkNo++) {
+/**
+ * Reads an incoming message's ASiC-E chunks in order, one query per chunk.
+ *
+ * @param size the container's size in bytes (`asic_size`)
+ */
+export async function* readAsicChunks(k: EformidlingDb, messageId: string, size: number, chunkBytes: number): AsyncGenerator<Uint8Array> {
+  const chunks = Math.ceil(size / chunkBytes);
+  for (let chunkNo = 0; chunkNo < chunks; chunkNo++) {
     const row = await k.selectFrom('eformidling_asic_chunks').select('data').where('message_id', '=', messageId).where('chunk_no', '=', chunkNo).executeTakeFirst();
-    if (!row) return;
+    if (!row) throw new Error(`eformidling: chunk ${chunkNo} of the ASiC-E of message ${messageId} is missing`);
     yield row.data;
   }
 }
