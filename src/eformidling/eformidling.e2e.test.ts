@@ -281,6 +281,41 @@ for (const engine of testEngines()) {
       assert.deepEqual(verified.files.map((f) => f.name), ['arkivmelding.xml']);
     });
 
+    it('the details a fresh user tripped on: no HEAD on peeks, ids in lower case, colliding file names, clamped paging, expiry at send', async () => {
+      // HEAD must not lock a message nor take a status off the queue.
+      for (const path of ['/messages/in/peek', '/statuses/peek']) {
+        const head = await receiver.head(path);
+        assert.notEqual(head.statusCode, 200, path);
+      }
+      const upper = arkivmeldingSbd(DIGDIR, NAV, { messageId: randomUUID().toUpperCase() });
+      const created = (await sender.create(upper)).json() as typeof upper;
+      const id = created.standardBusinessDocumentHeader.documentIdentification.instanceIdentifier;
+      assert.equal(id, upper.standardBusinessDocumentHeader.documentIdentification.instanceIdentifier.toLowerCase());
+      assert.equal((await sender.upload(id, 'arkivmelding.xml', ARKIVMELDING_XML)).statusCode, 200);
+      for (const [name, code] of [
+        ['ARKIVMELDING.XML', 'EFORMIDLING_DUPLICATE_FILENAME'],
+        ['vedtak.pdf.', 'EFORMIDLING_INVALID_FILENAME'],
+        ['faktura\u202efdp.exe', 'EFORMIDLING_INVALID_FILENAME'],
+      ] as const) {
+        const res = await sender.upload(id, name, 'x', 'text/plain');
+        assert.equal((res.json() as { code: string }).code, code, name);
+      }
+      const page = (await sender.get('/statuses?page=-1&size=0')).json() as { number: number; size: number };
+      assert.deepEqual([page.number, page.size], [0, 10]);
+      assert.equal(((await sender.get('/statuses?size=100000')).json() as { size: number }).size, 1000);
+
+      const soon = arkivmeldingSbd(DIGDIR, NAV, { expectedResponseDateTime: new Date(Date.now() + 1500).toISOString() });
+      const soonId = soon.standardBusinessDocumentHeader.documentIdentification.instanceIdentifier;
+      assert.equal((await sender.create(soon)).statusCode, 200);
+      assert.equal((await sender.upload(soonId, 'arkivmelding.xml', ARKIVMELDING_XML)).statusCode, 200);
+      await new Promise((resolve) => setTimeout(resolve, 1600));
+      const late = await sender.send(soonId);
+      assert.equal(late.statusCode, 400);
+      assert.equal((late.json() as { code: string }).code, 'EFORMIDLING_TIME_TO_LIVE_EXCEEDED');
+      const ended = (await sender.get(`/statuses/${soonId}`)).json() as { content: Array<{ status: string }> };
+      assert.deepEqual(ended.content.map((x) => x.status), ['LEVETID_UTLOPT']);
+    });
+
     it('the status queue gives each status once (peek takes it off), then 204', async () => {
       const token = await mintPlatformToken(t.platform, { scope: EFORMIDLING_SCOPE, consumerOrgno: '971032081' });
       const vegvesen = nextMove(t.app, token);
@@ -297,7 +332,6 @@ for (const engine of testEngines()) {
         seen.push((res.json() as { status: string }).status);
       }
       assert.deepEqual(seen, ['OPPRETTET', 'SENDT', 'MOTTATT']);
-      void randomUUID;
     });
   });
 }

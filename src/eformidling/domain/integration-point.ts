@@ -34,6 +34,7 @@ import { routeMessage, type Caller } from './routing.ts';
 import { signerOf } from './signing-certificates.ts';
 import { FINISHING_STATUSES, STATUS_DESCRIPTIONS, type MessageStatus } from './statuses.ts';
 import { enqueueWebhooks, SubscriptionCache } from './webhooks.ts';
+import { osloDateTime } from './wire.ts';
 
 /** Job queue of DPO delivery. */
 export const SEND_QUEUE = 'eformidling.send';
@@ -105,8 +106,9 @@ export interface FileUpload {
 const RESERVED = /^(mimetype|manifest\.xml)$/i;
 
 /**
- * Checks a file name for the ASiC-E: 1–255 characters, no path, no control characters, not a
- * name the container uses itself.
+ * Checks a file name for the ASiC-E: 1–255 characters, no path, no control, invisible or
+ * text-direction characters, no trailing space or dot (Windows drops them), not a name the
+ * container uses itself.
  *
  * @throws AppError `EFORMIDLING_INVALID_FILENAME` (400)
  */
@@ -120,11 +122,23 @@ export function checkFilename(filename: string): string {
           ? 'must be a plain file name, not a path'
           : /[\x00-\x1f\x7f]/.test(filename)
             ? 'has control characters'
-            : RESERVED.test(filename) || filename.toUpperCase().startsWith('META-INF')
-              ? 'is a name the ASiC-E container uses itself'
-              : null;
+            : /[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/.test(filename)
+              ? 'has invisible or text-direction characters'
+              : /[ .]$/.test(filename)
+                ? 'ends with a space or a dot'
+                : RESERVED.test(filename) || filename.toUpperCase().startsWith('META-INF')
+                  ? 'is a name the ASiC-E container uses itself'
+                  : null;
   if (problem) throw eformidlingError('EFORMIDLING_INVALID_FILENAME', `The filename ${problem}`);
   return filename;
+}
+
+/**
+ * The form two file names are compared in: NFC and lower case, so names that would be one file
+ * on a case-insensitive or normalising file system (Windows, macOS) count as duplicates.
+ */
+export function filenameKey(filename: string): string {
+  return filename.normalize('NFC').toLowerCase();
 }
 
 /** The business message's primary document, when it names one. */
@@ -134,13 +148,18 @@ function primaryDocument(sbd: Record<string, unknown>, type: string): string | u
 }
 
 /** Where the ConversationId scope's `expectedResponseDateTime` is set (filled in when missing). */
-function withExpiry(sbd: Record<string, any>, expiresAt: number): Record<string, any> {
-  const scopes = sbd.standardBusinessDocumentHeader.businessScope.scope as Array<Record<string, any>>;
+function withExpiry(sbd: Record<string, any>, expiresAt: number, messageId: string, conversationId: string): Record<string, any> {
+  const header = sbd.standardBusinessDocumentHeader;
+  // UUIDs are stored, looked up and answered in lower case everywhere (RFC 4122 §3: output in
+  // lower case, input case-insensitive), the SBD included, so one id is one string.
+  header.documentIdentification.instanceIdentifier = messageId;
+  const scopes = header.businessScope.scope as Array<Record<string, any>>;
   const conversation = scopes.find((s) => s.type === 'ConversationId');
   if (conversation) {
+    conversation.instanceIdentifier = conversationId;
     const info = (conversation.scopeInformation ??= []) as Array<Record<string, unknown>>;
     if (info.length === 0) info.push({});
-    if (info[0]!.expectedResponseDateTime === undefined) info[0]!.expectedResponseDateTime = new Date(expiresAt).toISOString();
+    if (info[0]!.expectedResponseDateTime === undefined) info[0]!.expectedResponseDateTime = osloDateTime(expiresAt);
   }
   return sbd;
 }
@@ -195,14 +214,14 @@ export class IntegrationPoint {
     }
     const expiresAt = v.expectedResponseDateTime ? v.expectedResponseDateTime.getTime() : now + this.#options.defaultTtlMs;
     if (expiresAt <= now) {
-      throw eformidlingError('EFORMIDLING_TIME_TO_LIVE_EXCEEDED', `ExpectedResponseDateTime ${new Date(expiresAt).toISOString()} has been exceeded. Please resend the message`);
+      throw eformidlingError('EFORMIDLING_TIME_TO_LIVE_EXCEEDED', `ExpectedResponseDateTime ${osloDateTime(expiresAt)} has been exceeded. Please resend the message`);
     }
     const k = eformidlingDb(this.#platform.db);
     // Stored in lower case, as every lookup by id compares (a UUID is the same in either case).
     const messageId = v.messageId.toLowerCase();
     if (await findMessageSide(k, 'OUTGOING', messageId)) throw alreadyExists(v.messageId);
     const route = await routeMessage(this.#platform, caller, { receiver: v.receiver.value, process: v.process, standard: v.standard }, now);
-    const sbd = withExpiry(structuredClone(v.sbd), expiresAt);
+    const sbd = withExpiry(structuredClone(v.sbd), expiresAt, messageId, v.conversationId.toLowerCase());
     const row: Omit<MessageRow, 'id'> = {
       message_id: messageId,
       direction: 'OUTGOING',
@@ -255,10 +274,10 @@ export class IntegrationPoint {
     // Reserve the name and a position (size -1 = upload in progress); the unique keys settle races.
     const position = await k.transaction().execute(async (trx) => {
       let files = await trx.selectFrom('eformidling_files').select(['position', 'filename', 'size', 'created_at']).where('message_id', '=', message.message_id).execute();
-      const abandoned = files.filter((f) => f.filename === file.filename && Number(f.size) < 0 && Number(f.created_at) < now - UPLOAD_STALE_MS);
+      const abandoned = files.filter((f) => filenameKey(f.filename) === filenameKey(file.filename) && Number(f.size) < 0 && Number(f.created_at) < now - UPLOAD_STALE_MS);
       for (const f of abandoned) await deleteUpload(trx, message.message_id, Number(f.position));
       files = files.filter((f) => !abandoned.includes(f));
-      if (files.some((f) => f.filename === file.filename)) throw duplicate(file.filename);
+      if (files.some((f) => filenameKey(f.filename) === filenameKey(file.filename))) throw duplicate(file.filename);
       const next = files.reduce((max, f) => Math.max(max, Number(f.position) + 1), 0);
       const row: FileRow = { message_id: message.message_id, position: next, filename: file.filename, mime_type: file.mimeType, title: file.title, size: -1, sha256: '', created_at: now };
       await trx.insertInto('eformidling_files').values(row).execute();
@@ -324,15 +343,22 @@ export class IntegrationPoint {
    *
    * @throws AppError `EFORMIDLING_MESSAGE_NOT_FOUND` (404), `EFORMIDLING_MESSAGE_ALREADY_SENT`,
    *   `EFORMIDLING_MISSING_FILE`, `EFORMIDLING_MISSING_PRIMARY_DOCUMENT`, `EFORMIDLING_MISSING_ARKIVMELDING`,
-   *   `EFORMIDLING_TIME_TO_LIVE_EXCEEDED` (400)
+   *   `EFORMIDLING_TIME_TO_LIVE_EXCEEDED` (400; the message then ends as `LEVETID_UTLOPT`, stored)
    */
   async sendMessage(caller: Caller, messageId: string, now = Date.now()): Promise<void> {
     const message = await this.outgoing(caller, messageId);
     const { db, jobs } = this.#platform;
-    await eformidlingDb(db).transaction().execute(async (trx) => {
+    const expired = await eformidlingDb(db).transaction().execute(async (trx) => {
       const row = await lockMessageRow(trx, db.engine, 'OUTGOING', message.message_id);
       if (!row || row.orgnr !== caller.orgnr) throw notFound(messageId);
+      if (row.state === 'EXPIRED') return Number(row.expires_at);
       if (row.state !== 'DRAFT') throw alreadySent(row.message_id);
+      if (Number(row.expires_at) <= now) {
+        // As the integration point's TimeToLiveHelper: the message ends as LEVETID_UTLOPT (the
+        // sender sees why in its statuses) and the send is refused.
+        await this.#expireInTransaction(trx, row, now);
+        return Number(row.expires_at);
+      }
       const files = await trx.selectFrom('eformidling_files').select(['filename', 'size', 'position', 'created_at']).where('message_id', '=', row.message_id).execute();
       const complete = files.filter((f) => Number(f.size) >= 0);
       const uploading = files.filter((f) => Number(f.size) < 0 && Number(f.created_at) >= now - UPLOAD_STALE_MS);
@@ -350,9 +376,6 @@ export class IntegrationPoint {
       if (row.message_type === 'arkivmelding' && row.service_identifier === 'DPO' && !complete.some((f) => f.filename === 'arkivmelding.xml')) {
         throw eformidlingError('EFORMIDLING_MISSING_ARKIVMELDING', 'DPO message type requires arkivmelding.xml attachment');
       }
-      if (Number(row.expires_at) <= now) {
-        throw eformidlingError('EFORMIDLING_TIME_TO_LIVE_EXCEEDED', `ExpectedResponseDateTime ${new Date(Number(row.expires_at)).toISOString()} has been exceeded. Please resend the message`);
-      }
       await trx.updateTable('eformidling_messages').set({ state: 'SENDING', last_update: now }).where('id', '=', row.id).execute();
       await this.#status(trx, row, 'OPPRETTET', now);
       await jobs.enqueue(
@@ -360,7 +383,11 @@ export class IntegrationPoint {
         trx,
       );
       await this.#checkpoint('send:in-transaction');
+      return null;
     });
+    if (expired !== null) {
+      throw eformidlingError('EFORMIDLING_TIME_TO_LIVE_EXCEEDED', `ExpectedResponseDateTime ${osloDateTime(expired)} has been exceeded. Please resend the message`);
+    }
     await this.#checkpoint('send:committed');
   }
 

@@ -36,20 +36,26 @@ interface ParsedPage extends PageRequest {
 function intParam(query: Query, name: string, fallback: number, min: number, max: number): number {
   const raw = query[name];
   if (raw === undefined || raw === '') return fallback;
-  if (!/^\d{1,9}$/.test(raw)) throw bad(`${name}: '${raw.slice(0, 20)}' is not a whole number`);
+  if (!/^\d{1,15}$/.test(raw)) throw bad(`${name}: '${raw.slice(0, 20)}' is not a whole number of at most 15 digits`);
   const value = Number(raw);
   if (value < min || value > max) throw bad(`${name}: must be between ${min} and ${max}`);
   return value;
 }
 
 /**
- * Parses `page`, `size`, `sort`.
+ * Parses `page` (from 0), `size` (1–{@link MAX_PAGE_SIZE}, default {@link DEFAULT_PAGE_SIZE}) and
+ * `sort`; page and size out of range are clamped as Spring Data does.
  *
- * @throws AppError `EFORMIDLING_INVALID_PARAMETER` (400)
+ * @throws AppError `EFORMIDLING_INVALID_PARAMETER` (400) for an unknown sort property or direction
  */
 export function parsePage(query: Query, sorts: SortMap, defaultColumn: string, defaultDescending = false): ParsedPage {
-  const page = intParam(query, 'page', 0, 0, 1_000_000);
-  const size = intParam(query, 'size', DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE);
+  // As Spring Data's PageableHandlerMethodArgumentResolver: a page that is not a number or is
+  // negative is page 0; a size that is not a number or below 1 is the default; above the maximum,
+  // the maximum.
+  const rawPage = /^-?\d{1,15}$/.test(query.page ?? '') ? Number(query.page) : 0;
+  const page = Math.min(Math.max(rawPage, 0), 1_000_000);
+  const rawSize = /^-?\d{1,15}$/.test(query.size ?? '') ? Number(query.size) : DEFAULT_PAGE_SIZE;
+  const size = rawSize < 1 ? DEFAULT_PAGE_SIZE : Math.min(rawSize, MAX_PAGE_SIZE);
   const sort = query.sort;
   if (sort === undefined || sort === '') return { page, size, sorted: false, orderBy: defaultColumn, descending: defaultDescending };
   const [property, direction = 'asc'] = sort.split(',');

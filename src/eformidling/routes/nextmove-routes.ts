@@ -11,7 +11,8 @@ import multipart from '@fastify/multipart';
 import { bearerSecurity, getMaskinportenToken, requireScopes } from '../../platform/auth/index.ts';
 import type { Platform } from '../../platform/platform.ts';
 import { eformidlingError } from '../errors.ts';
-import { IntegrationPoint, MAX_MULTIPART_BYTES, type FileUpload } from '../domain/integration-point.ts';
+import { platformError } from '../../platform/errors.ts';
+import { filenameKey, IntegrationPoint, MAX_MULTIPART_BYTES, type FileUpload } from '../domain/integration-point.ts';
 import { convIdOf, dequeueStatus, parsePage, getConversation, getStatus, listConversations, listMessages, listStatuses, messageFilters, type Query } from '../domain/queries.ts';
 import { capabilities, type Caller } from '../domain/routing.ts';
 import { EFORMIDLING_SCOPE } from '../domain/scopes.ts';
@@ -61,6 +62,17 @@ function noContent(reply: FastifyReply) {
 }
 
 /**
+ * Node reads header bytes as Latin-1; clients (curl, Java's HttpClient) send a raw UTF-8 file
+ * name. Bytes that are valid UTF-8 are read as UTF-8, anything else stays Latin-1.
+ */
+function utf8OrLatin1(value: string): string {
+  if (!/[\x80-\xff]/.test(value) || /[^\x00-\xff]/.test(value)) return value;
+  const bytes = Buffer.from(value, 'latin1');
+  const utf8 = bytes.toString('utf8');
+  return Buffer.from(utf8, 'utf8').equals(bytes) ? utf8 : value;
+}
+
+/**
  * Parses `Content-Disposition` (RFC 6266): `filename*` (RFC 8187, UTF-8) before `filename`;
  * `name` is the title. Quoted and unquoted values.
  */
@@ -71,7 +83,7 @@ export function parseContentDisposition(header: string | undefined): { filename?
   let star: string | undefined;
   for (const m of `;${header.replace(/^[^;]*/, '')}`.matchAll(re)) {
     const key = m[1]!.toLowerCase();
-    const value = m[2] !== undefined ? m[2].replace(/\\(.)/g, '$1') : m[3]!.trim();
+    const value = utf8OrLatin1(m[2] !== undefined ? m[2].replace(/\\(.)/g, '$1') : m[3]!.trim());
     if (key === 'filename*') {
       const ext = /^utf-8''(.*)$/i.exec(value);
       if (ext) {
@@ -92,6 +104,9 @@ export function parseContentDisposition(header: string | undefined): { filename?
 export async function nextMoveRoutes(app: FastifyInstance, platform: Platform, ip: IntegrationPoint): Promise<void> {
   app.setErrorHandler(nextMoveErrorHandler);
   const auth = { onRequest: requireScopes(platform, [EFORMIDLING_SCOPE]) };
+  // GETs that change something (peek locks or dequeues, pop is for a locked message, capabilities
+  // logs a KRR lookup) answer no HEAD: a probe must not take a message or a status.
+  const noHead = { exposeHeadRoute: false } as const;
   const security = bearerSecurity([EFORMIDLING_SCOPE]);
   const base = NEXTMOVE_PATH;
   const doc = (tag: string, summary: string, description?: string) => ({ tags: [`eformidling-${tag}`], summary, ...(description ? { description } : {}), ...security });
@@ -150,13 +165,14 @@ export async function nextMoveRoutes(app: FastifyInstance, platform: Platform, i
 
   // Create and send in one multipart request.
   await app.register(async (child) => {
-    await child.register(multipart, { limits: { fileSize: MAX_MULTIPART_BYTES * 2, files: 100, fields: 10, fieldSize: 1024 * 1024, parts: 110 } });
+    // preservePath: a name with a path is refused (as on PUT), not cut to its last segment.
+    await child.register(multipart, { preservePath: true, limits: { fileSize: MAX_MULTIPART_BYTES * 2, files: 100, fields: 10, fieldSize: 1024 * 1024, parts: 110 } });
     child.addHook('onError', async (request) => discardRestOfBody(request));
     child.post(
       `${base}/messages/out/multipart`,
       { ...auth, schema: doc('messages', 'Create and send a message in one multipart/form-data request', 'Part `sbd`: the SBD JSON; every other part a file (part name = title, filename = name in the ASiC-E), at most 5 MiB each.') },
       async (request) => {
-        if (!request.isMultipart()) throw eformidlingError('EFORMIDLING_INVALID_MULTIPART', 'This endpoint takes multipart/form-data');
+        if (!request.isMultipart()) throw platformError('PLATFORM_UNSUPPORTED_MEDIA_TYPE', 'This endpoint takes multipart/form-data');
         let sbd: unknown;
         const early: Array<{ file: FileUpload; data: Buffer }> = [];
         const parts = request.parts();
@@ -197,16 +213,16 @@ export async function nextMoveRoutes(app: FastifyInstance, platform: Platform, i
         const names = new Set<string>();
         async function* all(): AsyncGenerator<{ file: FileUpload; body: AsyncIterable<Uint8Array> }> {
           for (const e of early) {
-            if (names.has(e.file.filename)) throw eformidlingError('EFORMIDLING_DUPLICATE_FILENAME', `Filename already exists in message: ${e.file.filename}.`);
-            names.add(e.file.filename);
+            if (names.has(filenameKey(e.file.filename))) throw eformidlingError('EFORMIDLING_DUPLICATE_FILENAME', `Filename already exists in message: ${e.file.filename}.`);
+            names.add(filenameKey(e.file.filename));
             yield { file: e.file, body: (async function* () { yield e.data; })() };
           }
           for (;;) {
             const { value: part, done } = await iterator.next();
             if (done) return;
             if (part.type !== 'file') throw eformidlingError('EFORMIDLING_INVALID_MULTIPART', `Part '${part.fieldname.slice(0, 50)}' is not a file: every part but sbd must be a file`);
-            if (names.has(part.filename)) throw eformidlingError('EFORMIDLING_DUPLICATE_FILENAME', `Filename already exists in message: ${part.filename}.`);
-            names.add(part.filename);
+            if (names.has(filenameKey(part.filename))) throw eformidlingError('EFORMIDLING_DUPLICATE_FILENAME', `Filename already exists in message: ${part.filename}.`);
+            names.add(filenameKey(part.filename));
             yield { file: { filename: part.filename, mimeType: part.mimetype, title: part.fieldname }, body: part.file };
           }
         }
@@ -219,13 +235,13 @@ export async function nextMoveRoutes(app: FastifyInstance, platform: Platform, i
   app.get(`${base}/messages/in`, { ...auth, schema: doc('messages', 'The incoming queue (page of SBDs)', 'Filters: messageId, conversationId, receiverIdentifier, senderIdentifier, serviceIdentifier, process; page, size, sort.') }, async (request) =>
     listMessages(platform.db, callerOf(request).orgnr, 'INCOMING', request.query as Query),
   );
-  app.get(`${base}/messages/in/peek`, { ...auth, schema: doc('messages', 'Lock and return the oldest incoming message (204 when none)') }, async (request, reply) => {
+  app.get(`${base}/messages/in/peek`, { ...auth, ...noHead, schema: doc('messages', 'Lock and return the oldest incoming message (204 when none)') }, async (request, reply) => {
     const sbd = await ip.peek(callerOf(request), messageFilters(request.query as Query));
     return sbd === null ? noContent(reply) : sbd;
   });
   app.get<{ Params: { messageId: string } }>(
     `${base}/messages/in/pop/:messageId`,
-    { ...auth, schema: { ...doc('messages', 'The ASiC-E of a locked incoming message (application/vnd.etsi.asic-e+zip)'), params: messageIdParams } },
+    { ...auth, ...noHead, schema: { ...doc('messages', 'The ASiC-E of a locked incoming message (application/vnd.etsi.asic-e+zip)'), params: messageIdParams } },
     async (request, reply) => {
       const { size, stream } = await ip.pop(callerOf(request), request.params.messageId);
       return reply
@@ -245,7 +261,7 @@ export async function nextMoveRoutes(app: FastifyInstance, platform: Platform, i
   app.get(`${base}/statuses`, { ...auth, schema: doc('statuses', 'Statuses of the organisation’s messages (page, sorted by id)', 'Filters: id, messageId, conversationId, status (comma-separated), serviceIdentifier, fromDateTime, toDateTime (ISO-8601).') }, async (request) =>
     listStatuses(platform.db, callerOf(request).orgnr, request.query as Query),
   );
-  app.get(`${base}/statuses/peek`, { ...auth, schema: doc('statuses', 'Take the oldest status off the status queue (204 when empty)') }, async (request, reply) => {
+  app.get(`${base}/statuses/peek`, { ...auth, ...noHead, schema: doc('statuses', 'Take the oldest status off the status queue (204 when empty)') }, async (request, reply) => {
     const row = await takeQueuedStatus(platform.db, callerOf(request).orgnr);
     if (!row) return noContent(reply);
     return statusJson(row, await convIdOf(platform.db, row));
@@ -285,7 +301,7 @@ export async function nextMoveRoutes(app: FastifyInstance, platform: Platform, i
   // Capabilities and prototypes
   app.get<{ Params: { receiver: string }; Querystring: { process?: string; securityLevel?: string } }>(
     `${base}/capabilities/:receiver`,
-    { ...auth, schema: doc('capabilities', 'What a receiver (0192:orgnr, orgnr or fødselsnummer) can receive', 'From ELMA (organisations) and KRR (citizens; the lookup is logged in KRR). Query: process, securityLevel (1–4).') },
+    { ...auth, ...noHead, schema: doc('capabilities', 'What a receiver (0192:orgnr, orgnr or fødselsnummer) can receive', 'From ELMA (organisations) and KRR (citizens; the lookup is logged in KRR). Query: process, securityLevel (1–4).') },
     async (request, reply) => {
       const level = request.query.securityLevel;
       if (level !== undefined && !/^[1-4]$/.test(level)) throw eformidlingError('EFORMIDLING_INVALID_PARAMETER', 'securityLevel: must be 1, 2, 3 or 4');

@@ -65,6 +65,7 @@ export function nextMove(app: FastifyInstance, token: string) {
     send: (messageId: string) => app.inject({ method: 'POST', url: `${base}/messages/out/${messageId}`, headers: auth }),
     multipart: (body: Buffer, contentType: string) => app.inject({ method: 'POST', url: `${base}/messages/out/multipart`, headers: { ...auth, 'content-type': contentType }, payload: body }),
     post: (path: string, body: unknown) => app.inject({ method: 'POST', url: `${base}${path}`, headers: { ...auth, 'content-type': 'application/json' }, payload: JSON.stringify(body) }),
+    head: (path: string) => app.inject({ method: 'HEAD', url: `${base}${path}`, headers: auth }),
     get: (path: string) => app.inject({ method: 'GET', url: `${base}${path}`, headers: auth }),
     delete: (path: string) => app.inject({ method: 'DELETE', url: `${base}${path}`, headers: auth }),
   };

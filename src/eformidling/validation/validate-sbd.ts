@@ -26,7 +26,7 @@ export interface ValidatedSbd {
    * The SBD as stored: a deep copy of the input with the fields the integration point generates
    * filled in when missing: `documentIdentification.instanceIdentifier` (messageId, random UUID),
    * the ConversationId scope's `instanceIdentifier` (conversationId, random UUID) and
-   * `documentIdentification.creationDateAndTime` (`now`, UTC ISO string). Nothing else is changed;
+   * `documentIdentification.creationDateAndTime` (`now`, ISO-8601 with the Norwegian offset, as the integration point writes it). Nothing else is changed;
    * no default `expectedResponseDateTime` is added.
    */
   sbd: Record<string, unknown>;

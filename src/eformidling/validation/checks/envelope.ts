@@ -15,6 +15,7 @@
  * @see spec `eformidling-elma-einnsyn.md` §1.2; Digdir `standard_sbd.md` (felleslosninger/docs
  *   `_docs/eFormidling/Utvikling/Dokumenttyper/standard_sbd.md`: "Genereres dersom utelatt")
  */
+import { osloDateTime } from '../../domain/wire.ts';
 import { randomUUID } from 'node:crypto';
 import { problemsError, type SbdProblem } from '../errors.ts';
 import { formatPath, schemaProblems, schemaValidators, type PathSegment } from '../schemas.ts';
@@ -99,7 +100,7 @@ export function fillGeneratedFields(sbd: Record<string, unknown>, now: Date): vo
   const identification = header.documentIdentification;
   if (isObject(identification)) {
     if (isMissing(identification.instanceIdentifier)) identification.instanceIdentifier = randomUUID();
-    if (isMissing(identification.creationDateAndTime)) identification.creationDateAndTime = now.toISOString();
+    if (isMissing(identification.creationDateAndTime)) identification.creationDateAndTime = osloDateTime(now.getTime());
   }
   const scope = isObject(header.businessScope) ? header.businessScope.scope : undefined;
   if (Array.isArray(scope)) {
