@@ -288,14 +288,14 @@ export class IntegrationPoint {
     let chunkNo = 0;
     let pending: Uint8Array[] = [];
     let pendingBytes = 0;
-    const flush = async () => {
+    const flush = async (final: boolean) => {
       if (pendingBytes === 0) return;
       const data = Buffer.concat(pending, pendingBytes);
       pending = [];
       pendingBytes = 0;
       await k.insertInto('eformidling_file_chunks').values({ message_id: message.message_id, position, chunk_no: chunkNo++, data }).execute();
       // `created_at` of an upload in progress is its last progress (see UPLOAD_STALE_MS).
-      await k.updateTable('eformidling_files').set({ created_at: Date.now() }).where('message_id', '=', message.message_id).where('position', '=', position).where('size', '<', 0).execute();
+      if (!final) await k.updateTable('eformidling_files').set({ created_at: Date.now() }).where('message_id', '=', message.message_id).where('position', '=', position).where('size', '<', 0).execute();
     };
     try {
       for await (const part of body) {
@@ -315,21 +315,22 @@ export class IntegrationPoint {
           pending.push(part.subarray(offset, offset + take));
           pendingBytes += take;
           offset += take;
-          if (pendingBytes === CHUNK_BYTES) await flush();
+          if (pendingBytes === CHUNK_BYTES) await flush(false);
         }
       }
-      await flush();
-      const done = await k.transaction().execute(async (trx) => {
-        const current = await lockMessageRow(trx, this.#platform.db.engine, 'OUTGOING', message.message_id);
-        if (!current || current.state !== 'DRAFT') return false;
-        await trx
-          .updateTable('eformidling_files')
-          .set({ size, sha256: hash.digest('hex') })
-          .where('message_id', '=', message.message_id)
-          .where('position', '=', position)
-          .execute();
-        return true;
-      });
+      await flush(true);
+      // One guarded statement: a send refuses while this upload is in progress (size -1), so the
+      // message cannot have left the draft state in between unless the upload was abandoned.
+      const done = await k
+        .updateTable('eformidling_files')
+        .set({ size, sha256: hash.digest('hex') })
+        .where('message_id', '=', message.message_id)
+        .where('position', '=', position)
+        .where(({ exists, selectFrom }) =>
+          exists(selectFrom('eformidling_messages').select('id').where('message_id', '=', message.message_id).where('direction', '=', 'OUTGOING').where('state', '=', 'DRAFT')),
+        )
+        .executeTakeFirst()
+        .then((r) => Number(r.numUpdatedRows) === 1);
       if (!done) throw alreadySent(message.message_id);
     } catch (error) {
       await k.transaction().execute((trx) => deleteUpload(trx, message.message_id, position));
@@ -500,7 +501,6 @@ export class IntegrationPoint {
         return;
       }
       const receiverOrgnr = row.receiver_identifier.startsWith('0192:') ? row.receiver_identifier.slice(5, 14) : row.receiver_identifier;
-      await trx.deleteFrom('eformidling_asic_chunks').where('message_id', '=', messageId).execute();
       for (let i = 0; i < chunks.length; i++) await trx.insertInto('eformidling_asic_chunks').values({ message_id: messageId, chunk_no: i, data: chunks[i]! }).execute();
       const incoming: Omit<MessageRow, 'id'> = {
         ...row,
