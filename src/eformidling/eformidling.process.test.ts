@@ -402,11 +402,17 @@ for (const engine of testEngines()) {
         assert.deepEqual(await snapshot(shared, messageId), AFTER_CRASH['delete:committed']);
         assert.equal(await countRows(shared, 'eformidling_asic_chunks', (q) => q.where('message_id', '=', messageId)), 0, 'the delivered ASiC-E is deleted');
 
-        const job = await shared.db.kysely
-          .selectFrom('platform_jobs')
-          .select(['state', 'attempts', 'queue'])
-          .where('idempotency_key', '=', `eformidling.send:${messageId}`)
-          .executeTakeFirstOrThrow();
+        const jobsDb = shared.db;
+        const sendJob = () =>
+          jobsDb.kysely
+            .selectFrom('platform_jobs')
+            .select(['state', 'attempts', 'queue'])
+            .where('idempotency_key', '=', `eformidling.send:${messageId}`)
+            .executeTakeFirstOrThrow();
+        // After a crash at deliver:committed the message is in the queue at once, but the job A
+        // held is only run again (and finds nothing to do) once A's lease has expired.
+        await waitFor(async () => (await sendJob()).state !== 'running', `the send job settled after the crash at ${step}`);
+        const job = await sendJob();
         assert.equal(job.queue, SEND_QUEUE);
         assert.equal(job.state, 'succeeded');
         if (step.startsWith('deliver:')) assert.ok(Number(job.attempts) >= 2, `the delivery A died in was run again (attempts ${job.attempts})`);
