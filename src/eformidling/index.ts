@@ -8,7 +8,8 @@
 import type { Component } from '../platform/component.ts';
 import type { Platform } from '../platform/platform.ts';
 import { DPI_QUEUE, EXPIRY_QUEUE, IntegrationPoint, SEND_QUEUE } from './domain/integration-point.ts';
-import { deliverWebhook, WEBHOOK_QUEUE } from './domain/webhooks.ts';
+import { webhookHandler, WEBHOOK_QUEUE } from './domain/webhooks.ts';
+import { webhookPrivateAddressesAllowed } from './domain/webhook-policy.ts';
 import { NEXTMOVE_PATH, nextMoveRoutes } from './routes/nextmove-routes.ts';
 import { eformidlingMigrations } from './store/migrations.ts';
 import { loadSbdSchemas } from './validation/index.ts';
@@ -53,7 +54,7 @@ async function startEformidling(platform: Platform): Promise<void> {
   loadSbdSchemas();
   const ip = integrationPointOf(platform);
   platform.jobs.register(SEND_QUEUE, async (job) => ip.deliver(job));
-  platform.jobs.register(WEBHOOK_QUEUE, deliverWebhook);
+  platform.jobs.register(WEBHOOK_QUEUE, webhookHandler(webhookPrivateAddressesAllowed(platform)));
   platform.jobs.register(EXPIRY_QUEUE, async () => {
     await ip.expireDue();
   });

@@ -83,6 +83,13 @@ export const configSchema = z.object({
   EFORMIDLING_EXPIRY_SWEEP_S: int(1, 86_400)
     .default(10)
     .describe('eFormidling: how often messages whose time-to-live passed are ended (LEVETID_UTLOPT), in seconds'),
+  EFORMIDLING_WEBHOOK_PRIVATE_ADDRESSES: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((v) => (v === undefined ? undefined : v === 'true'))
+    .describe(
+      'eFormidling: whether webhook push endpoints may be loopback, private, link-local or other non-public addresses (true/false). Unset: allowed with GRUNNMUR_MODE=test, refused in production, so a tenant cannot probe the internal network',
+    ),
   KEY_ROTATION_INTERVAL_S: int(60, 10 * 365 * 86_400)
     .default(30 * 86_400)
     .describe('Signing keys are rotated this often, in seconds (default 30 days)'),

@@ -9,6 +9,8 @@
  *
  * @see NextMove REST Docs "Webhook subscriptions", "Webhook events"
  */
+import { lookup } from 'node:dns/promises';
+import { BlockList, isIP } from 'node:net';
 import type { Job, JobQueue } from '../../platform/jobs/job-queue.ts';
 import { PermanentJobError } from '../../platform/jobs/job-queue.ts';
 import type { Database } from '../../platform/db/database.ts';
@@ -30,6 +32,45 @@ const EVENTS = ['all', 'status'];
 const FILTER_KEYS = ['status', 'serviceIdentifier', 'direction'] as const;
 const SERVICE_IDENTIFIERS = ['DPO', 'DPV', 'DPI', 'DPF', 'DPFIO', 'DPE', 'DPH', 'UNKNOWN'];
 const DIRECTIONS = ['INCOMING', 'OUTGOING'];
+
+/**
+ * Addresses that are not on the public internet (RFC 6890 special-purpose ranges: loopback,
+ * private, CGNAT, link-local incl. cloud metadata, benchmarking, multicast, reserved; IPv6
+ * loopback, unique-local, link-local, multicast).
+ */
+const NON_PUBLIC = new BlockList();
+for (const [net, prefix] of [
+  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
+  ['192.0.0.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['224.0.0.0', 4], ['240.0.0.0', 4],
+] as const) NON_PUBLIC.addSubnet(net, prefix, 'ipv4');
+for (const [net, prefix] of [['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8]] as const) NON_PUBLIC.addSubnet(net, prefix, 'ipv6');
+
+/** True when an IP address (v4, v6, or v4-mapped v6) is not a public one. */
+export function isNonPublicAddress(address: string): boolean {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped) return NON_PUBLIC.check(mapped[1]!, 'ipv4');
+  const family = isIP(address);
+  if (family === 0) return true;
+  return NON_PUBLIC.check(address, family === 4 ? 'ipv4' : 'ipv6');
+}
+
+/**
+ * Refuses a push endpoint whose host resolves to a non-public address, unless allowed.
+ *
+ * @returns a problem text, or null when the endpoint may be used
+ */
+export async function pushTargetProblem(pushEndpoint: string, allowPrivate: boolean): Promise<string | null> {
+  if (allowPrivate) return null;
+  const host = new URL(pushEndpoint).hostname.replace(/^\[|\]$/g, '');
+  let addresses: string[];
+  try {
+    addresses = isIP(host) ? [host] : (await lookup(host, { all: true })).map((a) => a.address);
+  } catch {
+    return `its host ${host.slice(0, 100)} does not resolve`;
+  }
+  const bad = addresses.find(isNonPublicAddress);
+  return bad === undefined ? null : `it resolves to a loopback, private or link-local address, which this Grunnmur does not push to (EFORMIDLING_WEBHOOK_PRIVATE_ADDRESSES)`;
+}
 
 /** A subscription as the API answers and takes it. */
 export interface SubscriptionJson {
@@ -208,11 +249,20 @@ export async function push(pushEndpoint: string, body: unknown, signal?: AbortSi
   if (response.status < 200 || response.status > 299) throw new Error(`push endpoint answered ${response.status}`);
 }
 
-/** The `eformidling.webhook` job handler. */
-export async function deliverWebhook(job: Job, ctx: { signal: AbortSignal }): Promise<void> {
-  const payload = job.payload as { pushEndpoint?: unknown; body?: unknown };
-  if (typeof payload?.pushEndpoint !== 'string') throw new PermanentJobError('eformidling.webhook: payload without pushEndpoint');
-  await push(payload.pushEndpoint, payload.body, ctx.signal);
+/**
+ * The `eformidling.webhook` job handler. The endpoint's address is checked again at each push
+ * (a name may resolve elsewhere than when it was subscribed).
+ *
+ * @param allowPrivate whether non-public addresses may be pushed to (config)
+ */
+export function webhookHandler(allowPrivate: boolean) {
+  return async (job: Job, ctx: { signal: AbortSignal }): Promise<void> => {
+    const payload = job.payload as { pushEndpoint?: unknown; body?: unknown };
+    if (typeof payload?.pushEndpoint !== 'string') throw new PermanentJobError('eformidling.webhook: payload without pushEndpoint');
+    const problem = await pushTargetProblem(payload.pushEndpoint, allowPrivate);
+    if (problem) throw new PermanentJobError(`eformidling.webhook: not pushed: ${problem}`);
+    await push(payload.pushEndpoint, payload.body, ctx.signal);
+  };
 }
 
 /**
@@ -221,8 +271,10 @@ export async function deliverWebhook(job: Job, ctx: { signal: AbortSignal }): Pr
  * @throws AppError `EFORMIDLING_INVALID_SUBSCRIPTION`, `EFORMIDLING_SUBSCRIPTION_EXISTS`,
  *   `EFORMIDLING_WEBHOOK_PING_FAILED` (400)
  */
-export async function createSubscription(db: Database, orgnr: string, body: unknown, now = Date.now()): Promise<SubscriptionJson> {
+export async function createSubscription(db: Database, orgnr: string, body: unknown, options: { allowPrivate: boolean }, now = Date.now()): Promise<SubscriptionJson> {
   const s = checkSubscription(body);
+  const target = await pushTargetProblem(s.pushEndpoint, options.allowPrivate);
+  if (target) throw invalid(`pushEndpoint: ${target}`);
   const k = eformidlingDb(db);
   const same = await k.selectFrom('eformidling_subscriptions').select('id').where('orgnr', '=', orgnr).where('name', '=', s.name).where('push_endpoint', '=', s.pushEndpoint).executeTakeFirst();
   if (same) throw eformidlingError('EFORMIDLING_SUBSCRIPTION_EXISTS', 'Subscription with same name and push endpoint already exists.');
@@ -247,8 +299,10 @@ export async function getSubscription(db: Database, orgnr: string, id: number): 
 }
 
 /** `PUT /api/subscriptions/{id}`: replaces the subscription's fields (no ping). */
-export async function updateSubscription(db: Database, orgnr: string, id: number, body: unknown): Promise<void> {
+export async function updateSubscription(db: Database, orgnr: string, id: number, body: unknown, options: { allowPrivate: boolean }): Promise<void> {
   const s = checkSubscription(body);
+  const target = await pushTargetProblem(s.pushEndpoint, options.allowPrivate);
+  if (target) throw invalid(`pushEndpoint: ${target}`);
   await getSubscription(db, orgnr, id);
   await eformidlingDb(db)
     .updateTable('eformidling_subscriptions')

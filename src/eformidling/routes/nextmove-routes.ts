@@ -16,6 +16,7 @@ import { filenameKey, IntegrationPoint, MAX_MULTIPART_BYTES, type FileUpload } f
 import { convIdOf, dequeueStatus, parsePage, getConversation, getStatus, listConversations, listMessages, listStatuses, messageFilters, type Query } from '../domain/queries.ts';
 import { capabilities, type Caller } from '../domain/routing.ts';
 import { EFORMIDLING_SCOPE } from '../domain/scopes.ts';
+import { webhookPrivateAddressesAllowed } from '../domain/webhook-policy.ts';
 import { createSubscription, deleteSubscriptions, getSubscription, subscriptionJson, updateSubscription } from '../domain/webhooks.ts';
 import { springPage, statusJson } from '../domain/wire.ts';
 import { takeQueuedStatus, eformidlingDb } from '../store/eformidling-store.ts';
@@ -104,6 +105,7 @@ export function parseContentDisposition(header: string | undefined): { filename?
 export async function nextMoveRoutes(app: FastifyInstance, platform: Platform, ip: IntegrationPoint): Promise<void> {
   app.setErrorHandler(nextMoveErrorHandler);
   const auth = { onRequest: requireScopes(platform, [EFORMIDLING_SCOPE]) };
+  const allowPrivate = webhookPrivateAddressesAllowed(platform);
   // GETs that change something (peek locks or dequeues, pop is for a locked message, capabilities
   // logs a KRR lookup) answer no HEAD: a probe must not take a message or a status.
   const noHead = { exposeHeadRoute: false } as const;
@@ -344,12 +346,12 @@ export async function nextMoveRoutes(app: FastifyInstance, platform: Platform, i
   );
   app.post(`${base}/subscriptions`, { ...auth, schema: doc('subscriptions', 'Create a subscription (after a ping to pushEndpoint)', 'Body: {name, pushEndpoint, resource: all|messages, event: all|status, filter?: "status=…&direction=…&serviceIdentifier=…"}.') }, async (request) => {
     const orgnr = callerOf(request).orgnr;
-    const created = await createSubscription(platform.db, orgnr, request.body);
+    const created = await createSubscription(platform.db, orgnr, request.body, { allowPrivate });
     ip.subscriptions.invalidate(orgnr);
     return created;
   });
   app.put<{ Params: { id: string } }>(`${base}/subscriptions/:id`, { ...auth, schema: doc('subscriptions', 'Replace a subscription') }, async (request, reply) => {
-    await updateSubscription(platform.db, callerOf(request).orgnr, idOf(request.params.id), request.body);
+    await updateSubscription(platform.db, callerOf(request).orgnr, idOf(request.params.id), request.body, { allowPrivate });
     ip.subscriptions.invalidate(callerOf(request).orgnr);
     return reply.code(200).send();
   });
