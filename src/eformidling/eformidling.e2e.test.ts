@@ -61,6 +61,7 @@ for (const engine of testEngines()) {
       assert.ok(capabilities.every((c) => c.serviceIdentifier === 'DPO'));
       const unknown = await sender.get('/capabilities/0192:123456785');
       assert.equal(unknown.statusCode, 404);
+      assert.equal((unknown.json() as { code: string }).code, 'EFORMIDLING_IDENTIFIER_NOT_FOUND');
     });
 
     it('delivers an arkivmelding as a verified ASiC-E and records every status once, in order', async () => {

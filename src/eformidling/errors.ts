@@ -37,8 +37,10 @@ export const eformidlingErrors = {
   EFORMIDLING_TIME_TO_LIVE_EXCEEDED: { status: 400, title: 'Time to live exceeded' },
   /** The sender in the SBD is not the organisation of the token. */
   EFORMIDLING_SENDER_NOT_CALLER: { status: 403, title: 'Sender is not the calling organisation' },
-  /** `IdentifierNotFoundException`: the receiver is not known (not in ELMA, nor a person in KRR). */
+  /** A message's receiver is not known (not in ELMA nor in Enhetsregisteret). */
   EFORMIDLING_RECEIVER_NOT_FOUND: { status: 400, title: 'Receiver not found' },
+  /** `IdentifierNotFoundException` on `capabilities`: the service registry does not know the receiver. */
+  EFORMIDLING_IDENTIFIER_NOT_FOUND: { status: 404, title: 'Identifier not found' },
   /** `ReceiverDoesNotAcceptProcessException`. */
   EFORMIDLING_RECEIVER_DOES_NOT_ACCEPT_PROCESS: { status: 400, title: 'Receiver does not accept the process' },
   /** `ReceiverDoesNotAcceptDocumentType`. */

@@ -7,7 +7,7 @@
  */
 import type { Component } from '../platform/component.ts';
 import type { Platform } from '../platform/platform.ts';
-import { DPI_QUEUE, EXPIRY_QUEUE, IntegrationPoint, SEND_QUEUE } from './domain/integration-point.ts';
+import { EXPIRY_QUEUE, IntegrationPoint, SEND_QUEUE } from './domain/integration-point.ts';
 import { webhookHandler, WEBHOOK_QUEUE } from './domain/webhooks.ts';
 import { webhookPrivateAddressesAllowed } from './domain/webhook-policy.ts';
 import { NEXTMOVE_PATH, nextMoveRoutes } from './routes/nextmove-routes.ts';
@@ -59,7 +59,6 @@ async function startEformidling(platform: Platform): Promise<void> {
     await ip.expireDue();
   });
   await platform.jobs.every(EXPIRY_QUEUE, platform.config.EFORMIDLING_EXPIRY_SWEEP_S * 1000);
-  void DPI_QUEUE;
 }
 
 /** The eFormidling component. */

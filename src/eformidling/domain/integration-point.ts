@@ -347,10 +347,9 @@ export class IntegrationPoint {
    *   `EFORMIDLING_TIME_TO_LIVE_EXCEEDED` (400; the message then ends as `LEVETID_UTLOPT`, stored)
    */
   async sendMessage(caller: Caller, messageId: string, now = Date.now()): Promise<void> {
-    const message = await this.outgoing(caller, messageId);
     const { db, jobs } = this.#platform;
     const expired = await eformidlingDb(db).transaction().execute(async (trx) => {
-      const row = await lockMessageRow(trx, db.engine, 'OUTGOING', message.message_id);
+      const row = await lockMessageRow(trx, db.engine, 'OUTGOING', messageId.toLowerCase());
       if (!row || row.orgnr !== caller.orgnr) throw notFound(messageId);
       if (row.state === 'EXPIRED') return Number(row.expires_at);
       if (row.state !== 'DRAFT') throw alreadySent(row.message_id);

@@ -8,7 +8,7 @@
  * - Organisation in ELMA but not for the process / document type → not accepted (400).
  * - Organisation not in ELMA but in Enhetsregisteret → would go **DPV** (Altinn's inbox), which
  *   Grunnmur does not offer yet: `EFORMIDLING_SERVICE_NOT_ENABLED`; unknown organisation → 404
- *   on `capabilities`, `EFORMIDLING_RECEIVER_NOT_FOUND` on send.
+ *   `EFORMIDLING_IDENTIFIER_NOT_FOUND` on `capabilities`, 400 `EFORMIDLING_RECEIVER_NOT_FOUND` on send.
  * - Processes of DPE (eInnsyn), DPF, DPFIO, DPH: not offered yet (`EFORMIDLING_SERVICE_NOT_ENABLED`).
  * - Citizen (fødselsnummer / D-number) → **DPI**: digital when KRR says `AKTIV`, not reserved
  *   and with a mailbox; otherwise print. Each routing lookup is logged in KRR's audit log as a
@@ -78,7 +78,7 @@ async function dpiChannel(platform: Platform, caller: Caller, pid: string, now: 
   return digital ? 'digital' : 'print';
 }
 
-/** DO capabilities of an organisation from its ELMA registrations (active DPO endpoints only). */
+/** DPO capabilities of an organisation from its ELMA registrations (active DPO endpoints only). */
 function dpoCapabilities(registrations: ElmaRegistration[]): Capability[] {
   const byProcess = new Map<string, Capability>();
   for (const r of registrations) {
@@ -110,8 +110,8 @@ function dpoCapabilities(registrations: ElmaRegistration[]): Capability[] {
  * @param options `process`: only that process; `securityLevel` (1–4): accepted and ignored (every
  *   DPI mailbox here takes level 3 and 4)
  * @returns capabilities in ELMA's registration order
- * @throws AppError `EFORMIDLING_RECEIVER_NOT_FOUND` (404 here, as `IdentifierNotFoundException`)
- *   for an unknown or invalid identifier
+ * @throws AppError `EFORMIDLING_IDENTIFIER_NOT_FOUND` (404, `IdentifierNotFoundException`) for an
+ *   unknown or invalid identifier
  */
 export async function capabilities(platform: Platform, caller: Caller, receiver: string, options: { process?: string }, now = Date.now()): Promise<Capability[]> {
   const { orgnr, pid } = receiverOf(receiver);
@@ -138,7 +138,7 @@ export async function capabilities(platform: Platform, caller: Caller, receiver:
 
 function notFound(receiver: string) {
   const shown = isPerson(receiverOf(receiver).pid ?? '') ? 'the person' : JSON.stringify(receiver.slice(0, 40));
-  return eformidlingError('EFORMIDLING_RECEIVER_NOT_FOUND', `Could not find ${shown} in the service registry (ELMA, Enhetsregisteret, KRR)`);
+  return eformidlingError('EFORMIDLING_IDENTIFIER_NOT_FOUND', `Could not find ${shown} in the service registry (ELMA, Enhetsregisteret, KRR)`);
 }
 
 /**

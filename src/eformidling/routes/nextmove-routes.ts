@@ -21,7 +21,7 @@ import { createSubscription, deleteSubscriptions, getSubscription, subscriptionJ
 import { springPage, statusJson } from '../domain/wire.ts';
 import { takeQueuedStatus, eformidlingDb } from '../store/eformidling-store.ts';
 import { prototypeSbd, findProcess } from '../validation/index.ts';
-import { nextMoveErrorHandler, springError } from './error-format.ts';
+import { nextMoveErrorHandler } from './error-format.ts';
 
 /** Base path of the Next Move API. */
 export const NEXTMOVE_PATH = '/eformidling/api';
@@ -304,17 +304,10 @@ export async function nextMoveRoutes(app: FastifyInstance, platform: Platform, i
   app.get<{ Params: { receiver: string }; Querystring: { process?: string; securityLevel?: string } }>(
     `${base}/capabilities/:receiver`,
     { ...auth, ...noHead, schema: doc('capabilities', 'What a receiver (0192:orgnr, orgnr or fødselsnummer) can receive', 'From ELMA (organisations) and KRR (citizens; the lookup is logged in KRR). Query: process, securityLevel (1–4).') },
-    async (request, reply) => {
+    async (request) => {
       const level = request.query.securityLevel;
       if (level !== undefined && !/^[1-4]$/.test(level)) throw eformidlingError('EFORMIDLING_INVALID_PARAMETER', 'securityLevel: must be 1, 2, 3 or 4');
-      try {
-        return { capabilities: await capabilities(platform, callerOf(request), request.params.receiver, { process: request.query.process }) };
-      } catch (error) {
-        if ((error as { code?: string }).code === 'EFORMIDLING_RECEIVER_NOT_FOUND') {
-          return reply.code(404).type('application/json').send(springError(404, (error as Error).message, request.url.split('?')[0]!, 'EFORMIDLING_RECEIVER_NOT_FOUND'));
-        }
-        throw error;
-      }
+      return { capabilities: await capabilities(platform, callerOf(request), request.params.receiver, { process: request.query.process }) };
     },
   );
   app.get<{ Params: { capability: string }; Querystring: { standard?: string; receiverIdentifier?: string } }>(

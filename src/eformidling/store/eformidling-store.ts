@@ -113,11 +113,6 @@ export async function recordStatus(
   return { ...row, id: Number(inserted.id) };
 }
 
-/** Statuses of one side of a message, oldest first. */
-export async function listStatusesOf(k: EformidlingDb, direction: Direction, messageId: string): Promise<StatusRow[]> {
-  return k.selectFrom('eformidling_statuses').selectAll().where('message_id', '=', messageId).where('direction', '=', direction).orderBy('id').execute();
-}
-
 /**
  * Locks the oldest queued incoming message of an organisation that no live peek holds (lock
  * expired or never set), until `lockUntil`. One statement on PostgreSQL (`FOR UPDATE SKIP
@@ -224,9 +219,4 @@ export async function* readAsicChunks(k: EformidlingDb, messageId: string, size:
     if (!row) throw new Error(`eformidling: chunk ${chunkNo} of the ASiC-E of message ${messageId} is missing`);
     yield row.data;
   }
-}
-
-/** Rows counted for a page: `count(*)` as a number on both engines. */
-export function countAll() {
-  return sql<number>`count(*)`.as('n');
 }

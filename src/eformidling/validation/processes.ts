@@ -23,6 +23,8 @@
  *   `urn:no:difi:arkivmelding:xsd::status` for arkivmelding; it is not accepted).
  */
 
+import { ARKIVMELDING_SECTORS, arkivmeldingProcess, EFORMIDLING_DOCUMENT_TYPES, EFORMIDLING_PROCESSES } from '../../elma/index.ts';
+
 /** Which service a process belongs to and what the business message is. */
 export interface ProcessInfo {
   /** Process URN, e.g. `urn:no:difi:profile:arkivmelding:administrasjon:ver1.0`. */
@@ -35,33 +37,19 @@ export interface ProcessInfo {
 
 /** Document types, by business-message name. */
 const DOCUMENT_TYPES = {
-  arkivmelding: { type: 'arkivmelding', standard: 'urn:no:difi:arkivmelding:xsd::arkivmelding' },
-  arkivmelding_kvittering: { type: 'arkivmelding_kvittering', standard: 'urn:no:difi:arkivmelding:xsd::arkivmelding_kvittering' },
+  arkivmelding: { type: 'arkivmelding', standard: EFORMIDLING_DOCUMENT_TYPES.arkivmelding },
+  arkivmelding_kvittering: { type: 'arkivmelding_kvittering', standard: EFORMIDLING_DOCUMENT_TYPES.arkivmelding_kvittering },
   status: { type: 'status', standard: 'urn:no:difi:eformidling:xsd::status' },
   feil: { type: 'feil', standard: 'urn:no:difi:eformidling:xsd::feil' },
   digital: { type: 'digital', standard: 'urn:no:difi:digitalpost:xsd:digital::digital' },
   digital_dpv: { type: 'digital_dpv', standard: 'urn:no:difi:digitalpost:xsd:digital::digital_dpv' },
   print: { type: 'print', standard: 'urn:no:difi:digitalpost:xsd:fysisk::print' },
-  publisering: { type: 'publisering', standard: 'urn:no:difi:einnsyn:xsd::publisering' },
-  innsynskrav: { type: 'innsynskrav', standard: 'urn:no:difi:einnsyn:xsd::innsynskrav' },
-  einnsyn_kvittering: { type: 'einnsyn_kvittering', standard: 'urn:no:difi:einnsyn:xsd::einnsyn_kvittering' },
+  publisering: { type: 'publisering', standard: EFORMIDLING_DOCUMENT_TYPES.publisering },
+  innsynskrav: { type: 'innsynskrav', standard: EFORMIDLING_DOCUMENT_TYPES.innsynskrav },
+  einnsyn_kvittering: { type: 'einnsyn_kvittering', standard: EFORMIDLING_DOCUMENT_TYPES.einnsyn_kvittering },
   avtalt: { type: 'avtalt', standard: 'urn:no:difi:avtalt:xsd::avtalt' },
   dialogmelding: { type: 'dialogmelding', standard: 'urn:no:difi:digitalpost:json:schema::dialogmelding' },
 } as const;
-
-/** The ten arkivmelding sectors (områder), as in `message.md`. */
-const ARKIVMELDING_SECTORS = [
-  'administrasjon',
-  'planByggOgGeodata',
-  'helseSosialOgOmsorg',
-  'oppvekstOgUtdanning',
-  'kulturIdrettOgFritid',
-  'trafikkReiserOgSamferdsel',
-  'naturOgMiljoe',
-  'naeringsutvikling',
-  'skatterOgAvgifter',
-  'tekniskeTjenester',
-] as const;
 
 const D = DOCUMENT_TYPES;
 
@@ -86,14 +74,14 @@ export const DPH_HELSE = 'urn:no:difi:profile:digitalpost:helse:ver1.0';
  * arkivmelding and eInnsyn response processes). Frozen.
  */
 export const KNOWN_PROCESSES: readonly ProcessInfo[] = Object.freeze([
-  ...ARKIVMELDING_SECTORS.map((sector) => info(`urn:no:difi:profile:arkivmelding:${sector}:ver1.0`, 'DPO', D.arkivmelding)),
-  info('urn:no:difi:profile:arkivmelding:response:ver1.0', 'DPO', D.arkivmelding_kvittering, D.status, D.feil),
+  ...ARKIVMELDING_SECTORS.map((sector) => info(arkivmeldingProcess(sector), 'DPO', D.arkivmelding)),
+  info(EFORMIDLING_PROCESSES.arkivmeldingResponse, 'DPO', D.arkivmelding_kvittering, D.status, D.feil),
   info(DIGITALPOST_INFO, 'DPI', D.digital, D.digital_dpv, D.print),
   info(DIGITALPOST_VEDTAK, 'DPI', D.digital, D.digital_dpv, D.print),
-  info('urn:no:difi:profile:einnsyn:journalpost:ver1.0', 'DPE', D.publisering),
-  info('urn:no:difi:profile:einnsyn:meeting:ver1.0', 'DPE', D.publisering),
-  info('urn:no:difi:profile:einnsyn:innsynskrav:ver1.0', 'DPE', D.innsynskrav),
-  info('urn:no:difi:profile:einnsyn:response:ver1.0', 'DPE', D.einnsyn_kvittering, D.status, D.feil),
+  info(EFORMIDLING_PROCESSES.einnsynJournalpost, 'DPE', D.publisering),
+  info(EFORMIDLING_PROCESSES.einnsynMeeting, 'DPE', D.publisering),
+  info(EFORMIDLING_PROCESSES.innsynskrav, 'DPE', D.innsynskrav),
+  info(EFORMIDLING_PROCESSES.einnsynResponse, 'DPE', D.einnsyn_kvittering, D.status, D.feil),
   info('urn:no:difi:profile:avtalt:avtalt:ver1.0', 'DPO', D.avtalt),
   info(DPH_FASTLEGE, 'DPH', D.dialogmelding),
   info(DPH_HELSE, 'DPH', D.dialogmelding),
