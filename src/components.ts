@@ -3,6 +3,7 @@
  */
 import { platformError } from './platform/errors.ts';
 import type { Component } from './platform/component.ts';
+import { digitalpostComponent } from './digitalpost/index.ts';
 import { elmaComponent } from './elma/index.ts';
 import { eformidlingComponent } from './eformidling/index.ts';
 import { idportenComponent } from './idporten/index.ts';
@@ -12,7 +13,7 @@ import { portalComponent } from './portal/index.ts';
 import { registersComponent } from './registers/index.ts';
 
 /** Every component that exists, in start order (the front page always comes along). */
-export const allComponents: readonly Component[] = [registersComponent, maskinportenComponent, idportenComponent, krrComponent, elmaComponent, eformidlingComponent, portalComponent];
+export const allComponents: readonly Component[] = [registersComponent, maskinportenComponent, idportenComponent, krrComponent, elmaComponent, eformidlingComponent, digitalpostComponent, portalComponent];
 
 /** Names `--only` accepts. */
 export function selectableComponentNames(): string[] {

@@ -17,6 +17,9 @@ import { idportenErrors } from './idporten/index.ts';
 import { krrErrors, krrPostkasseErrors, minprofilErrors } from './krr/index.ts';
 import { maskinportenErrors, maskinportenGrantErrors } from './maskinporten/index.ts';
 import { registersErrors } from './registers/index.ts';
+import { digitalpostCryptoErrors } from './digitalpost/crypto/errors.ts';
+import { digitalpostPagesErrors } from './digitalpost/pages/errors.ts';
+import { digitalpostErrors } from './digitalpost/errors.ts';
 
 /** One catalogue: where its codes come from, and the codes. */
 export interface ErrorCatalogue {
@@ -46,6 +49,9 @@ export const errorCatalogues: ErrorCatalogue[] = [
   { area: 'eFormidling Next Move API', source: 'src/eformidling/errors.ts', codes: eformidlingErrors },
   { area: 'eFormidling SBD validation', source: 'src/eformidling/validation/errors.ts', codes: validationErrors },
   { area: 'eFormidling ASiC-E', source: 'src/eformidling/asic/errors.ts', codes: asicErrors },
+  { area: 'Digital postkasse', source: 'src/digitalpost/errors.ts', codes: digitalpostErrors },
+  { area: 'Digital postkasse crypto', source: 'src/digitalpost/crypto/errors.ts', codes: digitalpostCryptoErrors },
+  { area: 'Digital postkasse mailbox pages', source: 'src/digitalpost/pages/errors.ts', codes: digitalpostPagesErrors },
 ];
 
 /** `docs/errors.md`, rendered from {@link errorCatalogues}. */

@@ -47,6 +47,10 @@ export const eformidlingErrors = {
   EFORMIDLING_RECEIVER_DOES_NOT_ACCEPT_DOCUMENT_TYPE: { status: 400, title: 'Receiver does not accept the document type' },
   /** `ServiceNotEnabledException`: DPV, DPE, DPF, DPFIO and DPH are not offered by this Grunnmur yet. */
   EFORMIDLING_SERVICE_NOT_ENABLED: { status: 400, title: 'Service not enabled' },
+  /** A DPI letter that must be printed has no postal address (Folkeregisteret/Enhetsregisteret nor the message); the sender sees it as `FEIL`. */
+  EFORMIDLING_DPI_NO_ADDRESS: { status: 400, title: 'No postal address for a printed letter' },
+  /** A DPI letter corner 2 or KRR cannot take (e.g. no print provider; corner 2 refused it); the sender sees it as `FEIL`. */
+  EFORMIDLING_DPI_NOT_DELIVERABLE: { status: 400, title: 'DPI letter not deliverable' },
   /** A multipart request without an `sbd` part, or with a part that is not a file. */
   EFORMIDLING_INVALID_MULTIPART: { status: 400, title: 'Invalid multipart request' },
   /** A query parameter with a value outside its type (page, size, sort, status, date-time). */

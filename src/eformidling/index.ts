@@ -5,9 +5,10 @@
  *
  * @see specs/eformidling-elma-einnsyn.md §1; README.md in this folder
  */
+import { RECEIPT_QUEUE } from '../digitalpost/index.ts';
 import type { Component } from '../platform/component.ts';
 import type { Platform } from '../platform/platform.ts';
-import { EXPIRY_QUEUE, IntegrationPoint, SEND_QUEUE } from './domain/integration-point.ts';
+import { DPI_QUEUE, EXPIRY_QUEUE, IntegrationPoint, SEND_QUEUE } from './domain/integration-point.ts';
 import { webhookHandler, WEBHOOK_QUEUE } from './domain/webhooks.ts';
 import { webhookPrivateAddressesAllowed } from './domain/webhook-policy.ts';
 import { NEXTMOVE_PATH, nextMoveRoutes } from './routes/nextmove-routes.ts';
@@ -45,15 +46,16 @@ export function integrationPointOf(platform: Platform): IntegrationPoint {
 }
 
 /**
- * `onStart`: registers the delivery, webhook and expiry job handlers and schedules the expiry
- * sweep. DPI messages wait on `eformidling.dpi`, which no handler takes until Digital postkasse
- * exists (they expire as LEVETID_UTLOPT when their time-to-live passes).
+ * `onStart`: registers the delivery (DPO `eformidling.send`, DPI `eformidling.dpi`), DPI receipt
+ * (`digitalpost.receipt`), webhook and expiry job handlers and schedules the expiry sweep.
  */
 async function startEformidling(platform: Platform): Promise<void> {
   // The JSON schemas are compiled now rather than by the first request (a few hundred ms).
   loadSbdSchemas();
   const ip = integrationPointOf(platform);
   platform.jobs.register(SEND_QUEUE, async (job) => ip.deliver(job));
+  platform.jobs.register(DPI_QUEUE, async (job) => ip.deliverDpi(job));
+  platform.jobs.register(RECEIPT_QUEUE, async (job) => ip.recordDpiReceipt(job));
   platform.jobs.register(WEBHOOK_QUEUE, webhookHandler(webhookPrivateAddressesAllowed(platform)));
   platform.jobs.register(EXPIRY_QUEUE, async () => {
     await ip.expireDue();

@@ -1,7 +1,8 @@
 /**
  * The ID-porten component: an OpenID Connect provider (`oidc-provider`) at `/idporten` with
- * Digdir's semantics, its login pages (method choice, MinID, TestID), and the client registry's domain
- * functions. The only entry other code may import.
+ * Digdir's semantics, its login pages (method choice, MinID, TestID), the client registry's domain
+ * functions, and the relying-party kit (`rp/`) the platform's own citizen services log in with.
+ * The only entry other code may import.
  */
 import { randomBytes } from 'node:crypto';
 import type { Component } from '../platform/component.ts';
@@ -69,6 +70,26 @@ export { OWASP_ARGON2_PARAMS, passwordProblems } from './domain/minid/password.t
 export { newTotpSecret, totpCode, totpUri } from './domain/minid/totp.ts';
 export { MINID_CODE_LENGTH, MINID_CODE_LIFETIME_MS, MINID_CODE_MAX_ATTEMPTS, AMR_MINID_OTC, AMR_MINID_TOTP } from './domain/minid/second-factor.ts';
 export type { LoginMethod } from './login/login-methods.ts';
+export {
+  createRelyingParty,
+  injectFetch,
+  RP_CONFIG_TTL_MS,
+  type RelyingParty,
+  type RelyingPartyOptions,
+  type LoginRequest,
+} from './rp/relying-party.ts';
+export { ensureRpClient, SECRET_RENEW_MS, type RpClientRegistration } from './rp/rp-client.ts';
+export {
+  cookieKey,
+  createSession as createRpSession,
+  LOGIN_LIFETIME_MS as RP_LOGIN_LIFETIME_MS,
+  SESSION_IDLE_MS as RP_SESSION_IDLE_MS,
+  SESSION_MAX_MS as RP_SESSION_MAX_MS,
+  type NewRpSession,
+  type RpErrors,
+  type RpSession,
+} from './rp/rp-sessions.ts';
+export { createRpTables, type RpLoginRow, type RpSecretRow, type RpSessionRow, type RpTables } from './rp/rp-store.ts';
 export type { LoginContext, LoginResult, LoginDeps } from './login/login-flow.ts';
 
 /** Queue of the job that deletes expired provider artefacts. */

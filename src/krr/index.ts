@@ -27,12 +27,15 @@ export {
   KRR_USER_SCOPE_SPRAAK_WRITE,
   KRR_USER_SCOPES,
 } from './domain/scopes.ts';
+export { getPrintSertifikat } from './domain/providers.ts';
 export { lookupPersons, type LookupCaller, type LookupRequest, type LookupResult } from './domain/lookup.ts';
+export { findContactInfo, type ContactInfo } from './domain/contact-info.ts';
 export { FRESHNESS_MONTHS, freshnessCutoff } from './domain/varslingsstatus.ts';
 export { MAX_PERSONIDENTIFIKATORER } from './domain/check-personidentifikatorer.ts';
 export { seedKrr, krrRegister, type SeedKrrOptions, type SeedKrrResult } from './domain/seed.ts';
 export { listLookupsOf, type LookupOfPerson, type ListLookupsOptions } from './domain/lookups-of-person.ts';
 export { KRR_PATH, krrIssuer } from './routes/lookup-routes.ts';
+export { findKrrProvider, findMailbox, replaceProviderCertificate, SEEDED_PROVIDERS, type KrrMailbox, type KrrProvider } from './domain/providers.ts';
 export { createKrrClient, type KrrClient, type KrrClientOptions } from './client.ts';
 export type * from './wire-types.ts';
 

@@ -23,6 +23,7 @@ export {
 export { SEED_JOB_QUEUE, SEED_JOB_DELAY_MS, checkRegistersReady } from './domain/first-start-seed.ts';
 export { FIXED_ORGANISATIONS, DIGDIR_ORGNR, EBOKS_ORGNR, POSTEN_BRING_ORGNR, PRINT_PROVIDER_ORGNR } from './domain/public-agencies.ts';
 export { findOrganisationName } from './domain/enhetsregisteret.ts';
+export { findPersonPostadresse, findOrganisationPostadresse, type Postadresse } from './domain/postal-address.ts';
 export {
   FOLKEREGISTER_SCOPE_OFFENTLIG_MED_HJEMMEL,
   FOLKEREGISTER_SCOPE_OFFENTLIG_UTEN_HJEMMEL,

@@ -13,6 +13,9 @@
 import { createHash } from 'node:crypto';
 import { PermanentJobError, type Job } from '../../platform/jobs/job-queue.ts';
 import type { Platform } from '../../platform/platform.ts';
+import { acceptMessage, findReceipt, markReceiptRead } from '../../digitalpost/index.ts';
+import { verifySbd } from '../../digitalpost/crypto/index.ts';
+import { AppError } from '../../platform/errors.ts';
 import { streamAsice, type AsicSource } from '../asic/asice.ts';
 import { eformidlingError } from '../errors.ts';
 import {
@@ -31,6 +34,9 @@ import {
 import type { FileRow, MessageRow, StatusRow } from '../store/tables.ts';
 import { validateSbd, type ValidatedSbd } from '../validation/index.ts';
 import { routeMessage, type Caller } from './routing.ts';
+import { buildDpiShipment, type DpiFile } from './dpi-sender.ts';
+import { dpiReceiptStatus } from './dpi-receipts.ts';
+import { DpiTokenSource } from './dpi-token.ts';
 import { signerOf } from './signing-certificates.ts';
 import { FINISHING_STATUSES, STATUS_DESCRIPTIONS, type MessageStatus } from './statuses.ts';
 import { enqueueWebhooks, SubscriptionCache } from './webhooks.ts';
@@ -38,7 +44,7 @@ import { osloDateTime } from './wire.ts';
 
 /** Job queue of DPO delivery. */
 export const SEND_QUEUE = 'eformidling.send';
-/** Job queue DPI messages wait in until Digital postkasse takes them (no handler yet). */
+/** Job queue of DPI messages: handed to Digital postkasse's corner 2 (`deliverDpi`). */
 export const DPI_QUEUE = 'eformidling.dpi';
 /** Recurring job that ends messages whose time-to-live passed. */
 export const EXPIRY_QUEUE = 'eformidling.expire';
@@ -169,10 +175,12 @@ export class IntegrationPoint {
   readonly #platform: Platform;
   readonly #options: IntegrationPointOptions;
   readonly #subscriptions = new SubscriptionCache();
+  readonly #dpiTokens: DpiTokenSource;
 
   constructor(platform: Platform, options: IntegrationPointOptions) {
     this.#platform = platform;
     this.#options = options;
+    this.#dpiTokens = new DpiTokenSource(platform);
   }
 
   /** The webhook subscriptions seen by this process (routes invalidate it on change). */
@@ -525,6 +533,95 @@ export class IntegrationPoint {
       await this.#checkpoint('deliver:in-transaction');
     });
     await this.#checkpoint('deliver:committed');
+  }
+
+  /**
+   * The DPI job (`eformidling.dpi`): hands one message to Digital postkasse's corner 2, as the
+   * integration point's dpi-client does (see `dpi-sender.ts` for the mapping).
+   * 1. A message no longer sending is left alone; one past its time-to-live ends `LEVETID_UTLOPT`.
+   * 2. The shipment is built (KRR lookup, ASiC-E, CMS, token, JWS).
+   * 3. Corner 2 accepts it (one transaction there). A message corner 2 already holds for this
+   *    message (a re-run after a crash) counts as accepted.
+   * 4. One transaction here: `SENDT`, the files' bytes deleted, state `SENT`.
+   * A refusal (AppError 4xx from the shipment or from corner 2) ends the message as `FEIL` with
+   * the reason; other errors are retried by the job queue.
+   */
+  async deliverDpi(job: Job, now: () => number = Date.now): Promise<void> {
+    const messageId = (job.payload as { messageId?: unknown })?.messageId;
+    if (typeof messageId !== 'string') throw new PermanentJobError('eformidling.dpi: payload without messageId');
+    const { db } = this.#platform;
+    const k = eformidlingDb(db);
+    const message = await findMessageSide(k, 'OUTGOING', messageId);
+    if (!message || message.state !== 'SENDING') return;
+    if (Number(message.expires_at) <= now()) {
+      await this.expire(message.message_id, now());
+      return;
+    }
+    const rows = await k.selectFrom('eformidling_files').selectAll().where('message_id', '=', messageId).orderBy('position').execute();
+    const files: DpiFile[] = [];
+    for (const f of rows) {
+      const parts: Uint8Array[] = [];
+      for await (const part of readFileChunks(k, messageId, Number(f.position), Number(f.size), CHUNK_BYTES)) parts.push(part);
+      files.push({ filename: f.filename, mimeType: f.mime_type, title: f.title, content: Buffer.concat(parts) });
+    }
+    let refusal: string | undefined;
+    try {
+      const signer = await signerOf(this.#platform, message.orgnr);
+      const shipment = await buildDpiShipment(this.#platform, { tokens: this.#dpiTokens, signer }, message, files, now());
+      try {
+        await acceptMessage(this.#platform, {
+          consumerOrgnr: message.orgnr,
+          scopes: shipment.tokenScopes,
+          forretningsmelding: shipment.forretningsmelding,
+          dokumentpakke: shipment.dokumentpakke,
+          eformidlingMessageId: message.message_id,
+          now: now(),
+        });
+      } catch (error) {
+        // Accepted before this run crashed: corner 2 holds the message already.
+        if (!(error instanceof AppError && error.status === 409)) throw error;
+      }
+    } catch (error) {
+      if (error instanceof AppError && error.status >= 400 && error.status < 500) refusal = `${error.code}: ${error.message}`;
+      else throw error;
+    }
+    await k.transaction().execute(async (trx) => {
+      const row = await lockMessageRow(trx, db.engine, 'OUTGOING', messageId);
+      if (!row || row.state !== 'SENDING') return;
+      const at = now();
+      await trx.updateTable('eformidling_messages').set({ state: 'SENT', last_update: at }).where('id', '=', row.id).execute();
+      await deleteFileData(trx, messageId, false);
+      if (refusal === undefined) await this.#status(trx, row, 'SENDT', at);
+      else await this.#status(trx, row, 'FEIL', at, `Feil ved sending til digital postkasse: ${refusal}`);
+    });
+  }
+
+  /**
+   * The DPI receipt job (`digitalpost.receipt`): a receipt for a message this integration point
+   * sent becomes its status (`dpi-receipts.ts`) and is marked read at corner 2, in one
+   * transaction. The receipt's JWS is verified first (signed by a provider certificate from the
+   * test CA), as the integration point's `UnpackJWT` does; the provider's reason (`detaljer` of a
+   * `feil`, `beskrivelse` of a `varslingfeiletkvittering`), when it gives one, is added to the
+   * status description after a colon.
+   */
+  async recordDpiReceipt(job: Job): Promise<void> {
+    const receiptId = (job.payload as { receiptId?: unknown })?.receiptId;
+    if (typeof receiptId !== 'string') throw new PermanentJobError('digitalpost.receipt: payload without receiptId');
+    const { db, pki } = this.#platform;
+    const receipt = await findReceipt(db, receiptId);
+    if (!receipt || receipt.read === 1) return;
+    const verified = await verifySbd(receipt.forretningsmelding, { caCertificatesPem: [await pki.rootCertificatePem(), await pki.issuingCertificatePem()] });
+    const body = (verified.payload?.standardBusinessDocument?.[receipt.type] ?? {}) as Record<string, unknown>;
+    const mapped = dpiReceiptStatus(receipt.type);
+    // `feil` carries its reason in `detaljer`, `varslingfeiletkvittering` in `beskrivelse`.
+    const reason = [body.detaljer, body.beskrivelse].find((v): v is string => typeof v === 'string' && v !== '');
+    const description = reason !== undefined ? `${mapped.description}: ${reason}` : mapped.description;
+    await eformidlingDb(db).transaction().execute(async (trx) => {
+      const row = await lockMessageRow(trx, db.engine, 'OUTGOING', receipt.ref_message_id);
+      if (!row || row.orgnr !== receipt.receiver_orgnr) return;
+      if (!(await markReceiptRead(trx, receipt.message_id, receipt.receiver_orgnr))) return;
+      await this.#status(trx, row, mapped.status, Date.now(), description);
+    });
   }
 
   /**

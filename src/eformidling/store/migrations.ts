@@ -113,4 +113,16 @@ export const eformidlingMigrations: ComponentMigration[] = [
         .execute();
     },
   },
+  {
+    name: '0002_eformidling_dpi_clients',
+    async up(db: Kysely<any>): Promise<void> {
+      // The Maskinporten client each tenant's hosted integration point gets DPI tokens with.
+      await db.schema
+        .createTable('eformidling_dpi_clients')
+        .addColumn('orgnr', 'varchar(9)', (c) => c.primaryKey())
+        .addColumn('client_id', 'varchar(100)', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+    },
+  },
 ];

@@ -125,6 +125,16 @@ export interface CertificateRow {
   created_at: number;
 }
 
+/**
+ * One row of `eformidling_dpi_clients`: the Maskinporten client (`client_id`) through which a
+ * tenant's hosted integration point gets `digitalpostinnbygger:send` tokens for DPI.
+ */
+export interface DpiClientRow {
+  orgnr: string;
+  client_id: string;
+  created_at: number;
+}
+
 /** The eFormidling tables. */
 export interface EformidlingTables {
   eformidling_messages: MessageRow;
@@ -134,6 +144,7 @@ export interface EformidlingTables {
   eformidling_statuses: StatusRow;
   eformidling_subscriptions: SubscriptionRow;
   eformidling_certificates: CertificateRow;
+  eformidling_dpi_clients: DpiClientRow;
 }
 
 /** Kysely over the eFormidling tables. */

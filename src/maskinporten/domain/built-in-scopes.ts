@@ -98,11 +98,14 @@ const eformidling: ScopeDefinition[] = ([
       at_max_age: 3600,
     },
     {
+      // The DPI corner-2 API (src/digitalpost/corner2): open to every organisation, as
+      // eformidling:integrasjonspunkt is (the real one needs a DPI agreement with Digdir).
       name: 'digitalpostinnbygger:send',
       description: 'Sende digital post til innbyggere (DPI)',
       legacy: false,
       owner_orgno: DIGDIR_ORGNR,
       allowed_integration_types: ['maskinporten', 'eformidling'],
+      accessible_for_all: true,
       at_max_age: 3600,
     },
   ] as ScopeDefinition[]);

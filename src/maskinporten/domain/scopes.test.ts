@@ -215,6 +215,7 @@ for (const engine of testEngines()) {
       const all = await listPublicScopes(db);
       assert.ok(all.every((s) => s.owner_orgno === DIGDIR_ORGNR));
       assert.deepEqual(all.filter((s) => s.accessible_for_all).map((s) => s.name).sort(), [
+        'digitalpostinnbygger:send',
         'eformidling:integrasjonspunkt',
         'grunnmur:delegations.write',
         'krr:user/digitalpost.read',

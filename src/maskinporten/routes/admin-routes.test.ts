@@ -73,7 +73,7 @@ for (const engine of testEngines()) {
           assert.ok(res.body.some((s: { name: string }) => s.name === name), name);
         }
         const open = await call('GET', `${B}/scopes/all?accessible_for_all=TRUE&integration_type=MASKINPORTEN`, undefined);
-        assert.deepEqual(open.body.map((s: { name: string }) => s.name), ['eformidling:integrasjonspunkt', 'grunnmur:delegations.write']);
+        assert.deepEqual(open.body.map((s: { name: string }) => s.name), ['digitalpostinnbygger:send', 'eformidling:integrasjonspunkt', 'grunnmur:delegations.write']);
       });
 
       it('creates (201), reads, changes and deactivates a scope; inactive=TRUE lists it again', async () => {

@@ -7,6 +7,7 @@
  *
  * @see spec `eformidling-elma-einnsyn.md` §1.2; `src/eformidling/schemas/SOURCE.md`
  */
+import { checkPostadresse } from '../../../digitalpost/print/index.ts';
 import { problemsError, validationError } from '../errors.ts';
 import { schemaProblems, schemaValidators } from '../schemas.ts';
 
@@ -22,5 +23,29 @@ export function checkBusinessMessage(type: string, message: unknown): Record<str
   if (validate === undefined) throw validationError('EFORMIDLING_SCHEMAS_UNAVAILABLE', `No schema for business message "${type}"`, { expose: false });
   const problems = schemaProblems(validate, message, [type]);
   if (problems.length > 0) throw problemsError('EFORMIDLING_SBD_INVALID', problems);
+  if (type === 'print') checkPrintAddresses(message as Record<string, any>);
   return message as Record<string, unknown>;
+}
+
+/**
+ * Rule: the addresses a `print` message gives (`mottaker`, `retur.mottaker`; either may be left
+ * out and is then taken from the registers) follow the print provider's rules: a Norwegian address
+ * needs navn, adresselinje1, postnummer and poststed; a foreign one navn, adresselinje1 and land or
+ * landkode (Digdir's innbyggerpost commons; efm-integrasjonspunkt PR #1187).
+ *
+ * @throws AppError `EFORMIDLING_SBD_INVALID` naming each broken field
+ * @see src/digitalpost/print/check-postadresse.ts
+ */
+function checkPrintAddresses(message: Record<string, any>): void {
+  const problems: Array<{ path: string; message: string }> = [];
+  const check = (address: unknown, path: string) => {
+    if (address === undefined) return;
+    for (const problem of checkPostadresse(address, path)) {
+      const field = problem.split(' ', 1)[0]!;
+      problems.push({ path: field, message: problem.slice(field.length + 1) });
+    }
+  };
+  check(message.mottaker, 'print.mottaker');
+  check(message.retur?.mottaker, 'print.retur.mottaker');
+  if (problems.length > 0) throw problemsError('EFORMIDLING_SBD_INVALID', problems);
 }

@@ -7,8 +7,8 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { FastifyInstance } from 'fastify';
 import { createTestPlatform, type TestPlatform } from '../../../../test/helpers/platform.ts';
+import { formField, InjectBrowser } from '../../../../test/helpers/inject-browser.ts';
 import { testEngines } from '../../../platform/db/testing.ts';
 import { createIdportenClient, idportenComponent } from '../../../idporten/index.ts';
 import { maskinportenComponent } from '../../../maskinporten/index.ts';
@@ -25,51 +25,7 @@ import { emptyPersonRow } from '../../domain/person-row.ts';
 const PUBLIC_URL = 'http://localhost:8080';
 const DAY = 86_400_000;
 
-/** A cookie-keeping browser over `app.inject` that follows redirects within `PUBLIC_URL`. */
-class InjectBrowser {
-  readonly cookies = new Map<string, string>();
-  readonly setCookieLines: string[] = [];
-  readonly app: FastifyInstance;
-  constructor(app: FastifyInstance) {
-    this.app = app;
-  }
-
-  async request(url: string, form?: Record<string, string>) {
-    const u = new URL(url, PUBLIC_URL);
-    assert.equal(u.origin, PUBLIC_URL, `left Grunnmur for ${url}`);
-    const headers: Record<string, string> = {};
-    if (this.cookies.size > 0) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    if (form) headers['content-type'] = 'application/x-www-form-urlencoded';
-    const res = await this.app.inject({ method: form ? 'POST' : 'GET', url: `${u.pathname}${u.search}`, headers, ...(form ? { payload: new URLSearchParams(form).toString() } : {}) });
-    const lines = res.headers['set-cookie'];
-    for (const line of lines === undefined ? [] : Array.isArray(lines) ? lines : [lines]) {
-      this.setCookieLines.push(line);
-      const [pair, ...attrs] = line.split(';');
-      const eq = pair!.indexOf('=');
-      const name = pair!.slice(0, eq).trim();
-      const value = pair!.slice(eq + 1).trim();
-      const gone = value === '' || attrs.some((a) => /^\s*max-age=0/i.test(a) || (/^\s*expires=/i.test(a) && Date.parse(a.split('=')[1]!) < Date.now()));
-      if (gone) this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-    return res;
-  }
-
-  /** Requests `url` and follows redirects; the final response and the URLs visited. */
-  async follow(url: string, form?: Record<string, string>) {
-    const visited: string[] = [];
-    let res = await this.request(url, form);
-    visited.push(url);
-    for (let i = 0; i < 15 && res.statusCode >= 300 && res.statusCode < 400; i++) {
-      const next = new URL(String(res.headers.location), new URL(visited.at(-1)!, PUBLIC_URL)).href;
-      visited.push(next);
-      res = await this.request(next);
-    }
-    return { res, visited };
-  }
-}
-
-const field = (page: string, name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(page)?.[1] ?? '';
+const field = formField;
 
 function row(personidentifikator: string, o: Partial<KrrPersonRow> = {}): KrrPersonRow {
   const old = Date.now() - 600 * DAY;
@@ -105,7 +61,7 @@ for (const engine of testEngines()) {
 
     before(async () => {
       t = await createTestPlatform(engine, [registersComponent, maskinportenComponent, idportenComponent, krrComponent], { PUBLIC_URL, RATE_LIMIT_MAX: '0', SEED_PERSONS: '20' });
-      browser = new InjectBrowser(t.app);
+      browser = new InjectBrowser(t.app, PUBLIC_URL);
     });
     after(() => t.close());
 

@@ -22,15 +22,13 @@
  * too. A successful change answers 303 to the overview with `?endret=` (post/redirect/get).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import * as oc from 'openid-client';
 import { randomBytes } from 'node:crypto';
 import { AppError } from '../../../platform/errors.ts';
 import type { Platform } from '../../../platform/platform.ts';
-import { html, type SafeHtml } from '../../../platform/ui/html.ts';
+import type { SafeHtml } from '../../../platform/ui/html.ts';
 import { pickLang, t, type Lang } from '../../../platform/ui/i18n.ts';
 import { sendPage } from '../../../platform/ui/layout.ts';
 import { createRegistersClient, type RegistersClient } from '../../../registers/index.ts';
-import { validateFodselsnummer } from '../../../platform/identifiers/index.ts';
 import { KANALER, type Kanal } from '../domain/contact-values.ts';
 import { checkGotoUrl } from '../domain/goto-url.ts';
 import { listLookupsForCitizen, type OrganisationNames } from '../domain/lookups-view.ts';
@@ -44,30 +42,16 @@ import {
   setSpraak,
   type MinprofilDeps,
 } from '../domain/profile.ts';
-import {
-  checkCsrf,
-  createSession,
-  endSession,
-  endSessionsOfSid,
-  loadSession,
-  purgeEnded,
-  rememberGotoUrl,
-  startLogin,
-  takeLoginOf,
-  type MinprofilSession,
-} from '../domain/sessions.ts';
+import { purgeEndedChanges, type MinprofilSession } from '../domain/sessions.ts';
 import { minprofilError, minprofilErrors, type MinprofilErrorCode } from '../errors.ts';
-import { MINPROFIL_PATH, minprofilUrls } from '../paths.ts';
+import { MINPROFIL_PATH } from '../paths.ts';
 import { listRegisteredClientUrls } from '../../../idporten/index.ts';
 import { ensureSecret, minprofilDb } from '../store/minprofil-store.ts';
 import { addressFormBody, codeFormBody, errorBody, loggedOutBody, lookupsBody, overviewBody, type PageError } from '../views/pages.ts';
 import { changedTexts, errorTexts, texts } from '../views/texts.ts';
-import { ACCEPTED_ACR, MINPROFIL_ACR, ensureMinprofilClient, minprofilRp } from './idporten-rp.ts';
+import { MINPROFIL_ACR, minprofilRp } from './idporten-rp.ts';
 
-/** Cookie of a login under way (path `/krr/minprofil`, HttpOnly, SameSite=Lax). */
-export const LOGIN_COOKIE = '_minprofil_login';
-/** Cookie of a session (path `/krr/minprofil`, HttpOnly, SameSite=Lax). */
-export const SESSION_COOKIE = '_minprofil_session';
+export { LOGIN_COOKIE, SESSION_COOKIE } from './idporten-rp.ts';
 /** Queue of the recurring job that deletes ended logins, sessions and stale code rows. */
 export const PURGE_JOB_QUEUE = 'krr.minprofil.purge';
 /** How often that job runs, in ms (10 min). */
@@ -126,27 +110,18 @@ export async function minprofilRoutes(app: FastifyInstance, platform: Platform, 
   const db = platform.db;
   const log = platform.log.child({ component: 'krr', part: 'minprofil' });
   const make = () => randomBytes(32).toString('base64url');
-  const csrfKey = await ensureSecret(minprofilDb(db), 'csrf_key', make, now());
   const codeKey = await ensureSecret(minprofilDb(db), 'code_key', make, now());
-  try {
-    const done = await ensureMinprofilClient(platform, now());
-    if (done !== 'unchanged') log.info(`MinProfil's ID-porten client ${done}`);
-  } catch (err) {
-    log.warn({ err }, 'MinProfil could not register its ID-porten client; login is unavailable');
-  }
+  const rp = await minprofilRp(app, platform, now);
   if (!purgeRegistered.has(platform.jobs)) {
     purgeRegistered.add(platform.jobs);
     platform.jobs.register(PURGE_JOB_QUEUE, async () => {
-      const removed = await purgeEnded(db, Date.now());
+      const removed = (await rp.purgeEnded(Date.now())) + (await purgeEndedChanges(db, Date.now()));
       if (removed > 0) log.debug({ removed }, 'MinProfil: ended logins and sessions deleted');
     });
     await platform.jobs.every(PURGE_JOB_QUEUE, PURGE_INTERVAL_MS);
   }
-  const rp = minprofilRp(app, platform);
-  const urls = minprofilUrls(platform.config.PUBLIC_URL);
   const deps: MinprofilDeps = { db, outbox: platform.outbox, codeKey, now };
   const names = organisationNames(app, platform);
-  const cookieOptions = { path: MINPROFIL_PATH, httpOnly: true, sameSite: 'lax' as const, secure: platform.config.PUBLIC_URL.startsWith('https:') };
 
   const page = (reply: FastifyReply, lang: Lang, title: string, body: SafeHtml, status = 200, path = MINPROFIL_PATH): FastifyReply => {
     reply.header('cache-control', 'no-store');
@@ -167,7 +142,7 @@ export async function minprofilRoutes(app: FastifyInstance, platform: Platform, 
       return null;
     }
   };
-  const sessionOf = (request: FastifyRequest) => loadSession(db, request.cookies[SESSION_COOKIE], csrfKey, now());
+  const sessionOf = (request: FastifyRequest) => rp.sessionOf(request);
   const loginRedirect = (reply: FastifyReply) => reply.header('cache-control', 'no-store').redirect(`${MINPROFIL_PATH}/logg-inn`, 303);
 
   /** Runs a POST handler with a session and a checked CSRF token; without a session, to the login. */
@@ -178,7 +153,7 @@ export async function minprofilRoutes(app: FastifyInstance, platform: Platform, 
       if (!session) return loginRedirect(reply);
       const body = (request.body ?? {}) as Body;
       try {
-        checkCsrf(session, body.csrf);
+        rp.checkCsrf(session, body.csrf);
       } catch (err) {
         if (isMinprofilError(err)) return errorPage(reply, lang, err);
         throw err;
@@ -209,32 +184,15 @@ export async function minprofilRoutes(app: FastifyInstance, platform: Platform, 
       return reply.header('cache-control', 'no-store').redirect(`${MINPROFIL_PATH}/logg-inn${goto}`, 303);
     }
     const goto = await gotoUrlOf(query.gotoUrl);
-    if (goto) await rememberGotoUrl(db, session, goto);
+    if (goto) await rp.rememberGotoUrl(session, goto);
     return overview(reply, session, lang, { ...(typeof query.endret === 'string' ? { changed: query.endret } : {}) });
   });
 
   app.get(`${MINPROFIL_PATH}/logg-inn`, { schema: { hide: true } }, async (request, reply) => {
     const lang = pickLang(request);
     try {
-      const config = await rp.configuration();
       const gotoUrl = await gotoUrlOf((request.query as Record<string, unknown>).gotoUrl);
-      const verifier = oc.randomPKCECodeVerifier();
-      const state = oc.randomState();
-      const nonce = oc.randomNonce();
-      const cookie = await startLogin(db, { state, nonce, code_verifier: verifier, goto_url: gotoUrl }, now());
-      const authorize = oc.buildAuthorizationUrl(config, {
-        redirect_uri: urls.callback,
-        scope: 'openid profile',
-        response_type: 'code',
-        code_challenge: await oc.calculatePKCECodeChallenge(verifier),
-        code_challenge_method: 'S256',
-        state,
-        nonce,
-        acr_values: MINPROFIL_ACR,
-        ui_locales: lang,
-      });
-      reply.setCookie(LOGIN_COOKIE, cookie, cookieOptions);
-      return reply.header('cache-control', 'no-store').redirect(authorize.href, 303);
+      return await rp.login(reply, { acr: MINPROFIL_ACR, gotoUrl, lang });
     } catch (err) {
       if (isMinprofilError(err)) return errorPage(reply, lang, err);
       throw err;
@@ -243,40 +201,8 @@ export async function minprofilRoutes(app: FastifyInstance, platform: Platform, 
 
   app.get(`${MINPROFIL_PATH}/callback`, { schema: { hide: true } }, async (request, reply) => {
     const lang = pickLang(request);
-    const query = request.query as Record<string, unknown>;
-    reply.clearCookie(LOGIN_COOKIE, cookieOptions);
     try {
-      const login = await takeLoginOf(db, request.cookies[LOGIN_COOKIE], query.state, now());
-      if (typeof query.error === 'string') {
-        throw minprofilError('MINPROFIL_LOGIN_FAILED', query.error === 'access_denied' ? 'The login was cancelled' : 'ID-porten answered with an error');
-      }
-      const config = await rp.configuration();
-      const search = request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : '';
-      let tokens: Awaited<ReturnType<typeof oc.authorizationCodeGrant>>;
-      try {
-        tokens = await oc.authorizationCodeGrant(config, new URL(`${urls.callback}${search}`), {
-          pkceCodeVerifier: login.code_verifier,
-          expectedState: login.state,
-          expectedNonce: login.nonce,
-          idTokenExpected: true,
-        });
-      } catch (cause) {
-        if ((cause as { error?: string }).error === 'invalid_client') rp.forget();
-        log.warn({ err: cause }, 'MinProfil: the code could not be redeemed');
-        throw minprofilError('MINPROFIL_LOGIN_FAILED', 'The answer from ID-porten could not be verified', { cause });
-      }
-      const claims = tokens.claims();
-      const pid = typeof claims?.pid === 'string' ? claims.pid : '';
-      const acr = typeof claims?.acr === 'string' ? claims.acr : '';
-      if (!validateFodselsnummer(pid).valid || !(ACCEPTED_ACR as readonly string[]).includes(acr)) {
-        throw minprofilError('MINPROFIL_LOGIN_FAILED', 'The ID token has no valid pid or too low a level (acr)');
-      }
-      const cookie = await createSession(
-        db,
-        { pid, acr, idToken: tokens.id_token!, sid: typeof claims?.sid === 'string' ? claims.sid : null, gotoUrl: login.goto_url },
-        now(),
-      );
-      reply.setCookie(SESSION_COOKIE, cookie, cookieOptions);
+      await rp.callback(request, reply);
       return reply.header('cache-control', 'no-store').redirect(MINPROFIL_PATH, 303);
     } catch (err) {
       if (isMinprofilError(err)) return errorPage(reply, lang, err);
@@ -392,24 +318,12 @@ export async function minprofilRoutes(app: FastifyInstance, platform: Platform, 
 
   app.post(`${MINPROFIL_PATH}/logg-ut`, { schema: { hide: true } }, async (request, reply) => {
     const lang = pickLang(request);
-    const session = await sessionOf(request);
-    reply.clearCookie(SESSION_COOKIE, cookieOptions);
-    if (!session) return reply.redirect(`${MINPROFIL_PATH}/logget-ut`, 303);
     try {
-      checkCsrf(session, ((request.body ?? {}) as Body).csrf);
+      return reply.header('cache-control', 'no-store').redirect(await rp.logout(request, reply, lang), 303);
     } catch (err) {
       if (isMinprofilError(err)) return errorPage(reply, lang, err);
       throw err;
     }
-    await endSession(db, session);
-    let target = `${MINPROFIL_PATH}/logget-ut`;
-    try {
-      const config = await rp.configuration();
-      target = oc.buildEndSessionUrl(config, { id_token_hint: session.idToken, post_logout_redirect_uri: urls.loggedOut, ui_locales: lang }).href;
-    } catch (err) {
-      if (!isMinprofilError(err)) throw err;
-    }
-    return reply.header('cache-control', 'no-store').redirect(target, 303);
   });
 
   app.get(`${MINPROFIL_PATH}/logget-ut`, { schema: { hide: true } }, async (request, reply) => {
@@ -417,15 +331,5 @@ export async function minprofilRoutes(app: FastifyInstance, platform: Platform, 
     return page(reply, lang, t(texts.loggedOutTitle, lang), loggedOutBody(lang), 200, `${MINPROFIL_PATH}/logget-ut`);
   });
 
-  app.get(`${MINPROFIL_PATH}/frontchannel-logout`, { schema: { hide: true } }, async (request, reply) => {
-    const query = request.query as Record<string, unknown>;
-    if (query.iss === rp.issuer && typeof query.sid === 'string' && query.sid.length > 0 && query.sid.length <= 200) {
-      const ended = await endSessionsOfSid(db, query.sid);
-      if (ended > 0) log.debug({ ended }, 'MinProfil sessions ended by front-channel logout');
-    }
-    // Shown in an iframe of ID-porten's logout page (same origin as ID-porten's issuer).
-    reply.removeHeader('x-frame-options');
-    reply.header('content-security-policy', `default-src 'none'; frame-ancestors ${new URL(rp.issuer).origin}`);
-    return reply.code(200).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(html`<!doctype html><html lang="nb"><head><meta charset="utf-8"><title>Logget ut</title></head><body></body></html>`.value);
-  });
+  app.get(`${MINPROFIL_PATH}/frontchannel-logout`, { schema: { hide: true } }, (request, reply) => rp.frontchannelLogout(request, reply));
 }

@@ -3,46 +3,20 @@
  * Times are epoch milliseconds.
  */
 import type { Kysely } from 'kysely';
+import type { RpLoginRow, RpSecretRow, RpSessionRow } from '../../../idporten/index.ts';
 import type { KrrTables } from '../../store/tables.ts';
 
-/** A per-installation secret (made by the first process, shared by all). */
-export interface MinprofilSecretRow {
-  /** `client_secret`, `csrf_key`, `code_key`. */
-  name: string;
-  value: string;
-  created_at: number;
-}
+/** A per-installation secret (`csrf_key`, `code_key`), made by the first process, shared by all. */
+export type MinprofilSecretRow = RpSecretRow;
 
-/** A login under way: sent to ID-porten, not yet back. Keyed by the hash of the browser's cookie. */
-export interface MinprofilLoginRow {
-  /** SHA-256 (hex) of the random value in the `_minprofil_login` cookie. */
-  id: string;
-  state: string;
-  nonce: string;
-  code_verifier: string;
-  /** A checked `gotoUrl` to keep for the session, or null. */
-  goto_url: string | null;
-  created_at: number;
-  expires_at: number;
-}
+/**
+ * A login under way: sent to ID-porten, not yet back (ID-porten's relying-party kit; `goto_url` is
+ * a checked `gotoUrl` to keep for the session).
+ */
+export type MinprofilLoginRow = RpLoginRow;
 
-/** A logged-in browser. Keyed by the hash of its `_minprofil_session` cookie. */
-export interface MinprofilSessionRow {
-  /** SHA-256 (hex) of the random value in the cookie; the value itself is never stored. */
-  id: string;
-  /** The person (ID token `pid`). */
-  pid: string;
-  acr: string;
-  /** The ID token, as `id_token_hint` for ID-porten's end session. */
-  id_token: string;
-  /** ID-porten's session id for this client (`sid`), for front-channel logout; null when absent. */
-  sid: string | null;
-  goto_url: string | null;
-  created_at: number;
-  last_seen_at: number;
-  /** Absolute end (login + 2 h); the idle end is `last_seen_at` + 30 min. */
-  expires_at: number;
-}
+/** A logged-in browser (ID-porten's relying-party kit). */
+export type MinprofilSessionRow = RpSessionRow;
 
 /** A change of e-mail or mobile waiting for its one-time code: one per person and channel. */
 export interface MinprofilPendingChangeRow {
