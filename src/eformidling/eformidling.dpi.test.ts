@@ -21,7 +21,7 @@ import { digitalpostComponent } from '../digitalpost/index.ts';
 import { openLetter } from '../digitalpost/pages/index.ts';
 import { runNotifications } from '../digitalpost/notifications/index.ts';
 import type { LetterRow } from '../digitalpost/index.ts';
-import { eformidlingComponent, prototypeSbd } from './index.ts';
+import { eformidlingComponent, integrationPointOf, prototypeSbd } from './index.ts';
 import { DIGDIR, grantToken, NAV, nextMove } from './testing/fixtures.ts';
 
 async function letterPdf(text: string): Promise<Buffer> {
@@ -185,6 +185,16 @@ for (const engine of testEngines()) {
       const all = await statuses(messageId);
       assert.deepEqual(all.map((s) => s.status), ['OPPRETTET', 'SENDT', 'MOTTATT', 'LEVERT', 'FEIL']);
       assert.match(all[4]!.description ?? '', /^Kvittering fra utskrift og forsendelsestjenesten om at posten ikke har blitt levert til Mottaker\./);
+    });
+
+    it('a DPI letter whose time-to-live passes before it is handed over ends as LEVETID_UTLOPT, and nothing reaches corner 2', async () => {
+      const k = t.platform.db.kysely;
+      const citizen = await k.selectFrom('krr_persons').select('personidentifikator').where('status', '=', 'AKTIV').where('reservasjon', '=', 'NEI').where('postkasseadresse', 'is not', null).executeTakeFirstOrThrow();
+      const messageId = await send(digitalSbd(citizen.personidentifikator), [{ name: 'vedtak.pdf', content: await letterPdf('Vedtak'), type: 'application/pdf' }]);
+      assert.equal(await integrationPointOf(t.platform).expireDue(Date.now() + 25 * 3_600_000), 1);
+      await drain();
+      assert.deepEqual((await statuses(messageId)).map((s) => s.status), ['OPPRETTET', 'LEVETID_UTLOPT']);
+      assert.equal(await k.selectFrom('digitalpost_messages').select('message_id').where('message_id', '=', messageId).executeTakeFirst(), undefined);
     });
 
     it('refuses before anything is stored: a title over 255 characters, an SMS text over 160, a print address breaking the rules, sikkerhetsnivaa 5', async () => {

@@ -17,7 +17,7 @@ import { elmaComponent, EFORMIDLING_DOCUMENT_TYPES, EFORMIDLING_PROCESSES } from
 import { krrComponent } from '../krr/index.ts';
 import { maskinportenComponent } from '../maskinporten/index.ts';
 import { registersComponent } from '../registers/index.ts';
-import { DPI_QUEUE, EFORMIDLING_SCOPE, eformidlingComponent, integrationPointOf, prototypeSbd, verifyAsice } from './index.ts';
+import { EFORMIDLING_SCOPE, eformidlingComponent, integrationPointOf, verifyAsice } from './index.ts';
 import { ARKIVMELDING_XML, arkivmeldingSbd, DIGDIR, grantToken, multipartBody, NAV, nextMove, SKATTEETATEN } from './testing/fixtures.ts';
 
 async function listen(handler: (body: unknown) => void): Promise<{ server: Server; url: string }> {
@@ -222,7 +222,7 @@ for (const engine of testEngines()) {
       assert.ok(Buffer.from(verified.files[1]!.content).equals(big));
     });
 
-    it('a citizen is reached by DPI: digital or print per KRR, and the letter waits in the DPI queue until Digital postkasse exists', async () => {
+    it('a citizen is reached by DPI: digital or print per KRR (capabilities); delivery is eformidling.dpi.test.ts', async () => {
       const k = t.platform.db.kysely;
       const digital = await k.selectFrom('krr_persons').select('personidentifikator').where('status', '=', 'AKTIV').where('reservasjon', '=', 'NEI').where('postkasseadresse', 'is not', null).executeTakeFirstOrThrow();
       const reserved = await k.selectFrom('krr_persons').select('personidentifikator').where('reservasjon', '=', 'JA').executeTakeFirstOrThrow();
@@ -231,31 +231,6 @@ for (const engine of testEngines()) {
       assert.ok(d.length > 0 && d.every((c) => c.serviceIdentifier === 'DPI' && c.documentTypes.every((x) => x.type === 'digital')));
       const p = await caps(reserved.personidentifikator);
       assert.ok(p.length > 0 && p.every((c) => c.serviceIdentifier === 'DPI' && c.documentTypes.every((x) => x.type === 'print')));
-
-      const sbd = prototypeSbd({
-        process: 'urn:no:difi:profile:digitalpost:vedtak:ver1.0',
-        standard: 'urn:no:difi:digitalpost:xsd:digital::digital',
-        sender: `0192:${DIGDIR}`,
-        receiver: digital.personidentifikator,
-      }) as any;
-      sbd.digital.hoveddokument = 'vedtak.pdf';
-      sbd.digital.tittel = 'Vedtak';
-      const created = await sender.create(sbd);
-      assert.equal(created.statusCode, 200, created.body);
-      const messageId = (created.json() as any).standardBusinessDocumentHeader.documentIdentification.instanceIdentifier as string;
-      assert.equal((await sender.upload(messageId, 'vedtak.pdf', '%PDF-1.4 vedtak', 'application/pdf')).statusCode, 200);
-      assert.equal((await sender.send(messageId)).statusCode, 200);
-      await t.platform.jobs.runDue();
-      const statuses = (await sender.get(`/statuses/${messageId}`)).json() as { content: Array<{ status: string }> };
-      assert.deepEqual(statuses.content.map((s) => s.status), ['OPPRETTET']);
-      const waiting = await t.platform.jobs.list({ queue: DPI_QUEUE, state: 'queued' });
-      assert.ok(waiting.some((j) => (j.payload as { messageId: string }).messageId === messageId));
-      const conversation = (await sender.get(`/conversations/messageId/${messageId}`)).json() as { serviceIdentifier: string; receiverIdentifier: string; finished: boolean };
-      assert.deepEqual([conversation.serviceIdentifier, conversation.receiverIdentifier, conversation.finished], ['DPI', digital.personidentifikator, false]);
-      // Nobody takes it before its time-to-live passes (24 h by default): it then ends as LEVETID_UTLOPT.
-      assert.equal(await integrationPointOf(t.platform).expireDue(Date.now() + 25 * 3_600_000), 1);
-      const ended = (await sender.get(`/statuses/${messageId}`)).json() as { content: Array<{ status: string }> };
-      assert.deepEqual(ended.content.map((s) => s.status), ['OPPRETTET', 'LEVETID_UTLOPT']);
     });
 
     it('an upload abandoned by a process that died mid-PUT frees its name after 10 minutes without progress, and a send ignores it', async () => {

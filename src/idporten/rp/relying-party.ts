@@ -34,6 +34,7 @@ import { findIdportenClient } from '../store/clients-store.ts';
 import { ensureRpClient, type RpClientRegistration } from './rp-client.ts';
 import {
   checkCsrf,
+  cookieKey,
   createSession,
   endSession,
   endSessionsOfSid,
@@ -43,7 +44,6 @@ import {
   startLogin,
   takeLoginOf,
   wellFormedCookie,
-  cookieKey,
   type NewRpSession,
   type RpErrors,
   type RpSession,
@@ -62,7 +62,7 @@ export interface RelyingPartyOptions {
   client: RpClientRegistration;
   /** Path prefix of the relying party's pages (the `Path` of its cookies), e.g. `/krr/minprofil`. */
   path: string;
-  /** Prefix of its tables (made by {@link createRpTables} in its migrations), e.g. `krr_minprofil`. */
+  /** Prefix of its tables (made by `createRpTables` in its migrations), e.g. `krr_minprofil`. */
   tablePrefix: string;
   /** Names of its cookies: the login under way, and the session. */
   cookies: { login: string; session: string };

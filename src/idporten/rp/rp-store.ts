@@ -55,7 +55,9 @@ export interface RpTables {
 }
 
 /**
- * Creates the three tables of a relying party (for a component's migration).
+ * Creates the three tables of a relying party (for a component's migration). It runs inside
+ * applied migrations (MinProfil's `0900_minprofil`, the mailbox's `0900_digitalpost_pages`): never
+ * change what it creates; a new column needs a new migration in each relying party.
  *
  * @param prefix table-name prefix: lower-case letters, digits and `_`, starting with the
  *   component's name
