@@ -54,7 +54,8 @@ function businessMessageSkeleton(type: string, args: { sender?: string; receiver
       return {
         sikkerhetsnivaa: 4,
         hoveddokument: '',
-        tittel: '',
+        // DPI's `ikkesensitivtittel` is 1–255 characters: a placeholder the sender replaces.
+        tittel: 'Tittel',
         spraak: 'NO',
         digitalPostInfo: { virkningsdato: osloDate(args.now), aapningskvittering: false },
       };

@@ -585,7 +585,7 @@ describe('prototypeSbd', () => {
       digital: {
         sikkerhetsnivaa: 4,
         hoveddokument: '',
-        tittel: '',
+        tittel: 'Tittel',
         spraak: 'NO',
         digitalPostInfo: { virkningsdato: '2025-03-02', aapningskvittering: false },
       },
