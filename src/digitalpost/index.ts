@@ -20,6 +20,7 @@ export { digitalpostCryptoErrors } from './crypto/index.ts';
 export { acceptMessage, DPI_PATH } from './corner2/index.ts';
 export { RECEIPT_QUEUE } from './domain/receipts.ts';
 export { findReceipt, markReceiptRead } from './domain/receipt-inbox.ts';
+export { findDpiMessageOrigin } from './domain/messages.ts';
 export { DIGITALPOST_PAGES_PATH } from './pages/index.ts';
 export type * from './store/tables.ts';
 

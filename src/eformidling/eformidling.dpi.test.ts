@@ -21,7 +21,7 @@ import { digitalpostComponent } from '../digitalpost/index.ts';
 import { openLetter } from '../digitalpost/pages/index.ts';
 import { runNotifications } from '../digitalpost/notifications/index.ts';
 import type { LetterRow } from '../digitalpost/index.ts';
-import { eformidlingComponent, integrationPointOf, prototypeSbd } from './index.ts';
+import { eformidlingComponent, IntegrationPoint, integrationPointOf, prototypeSbd } from './index.ts';
 import { DIGDIR, grantToken, NAV, nextMove } from './testing/fixtures.ts';
 
 async function letterPdf(text: string): Promise<Buffer> {
@@ -195,6 +195,26 @@ for (const engine of testEngines()) {
       await drain();
       assert.deepEqual((await statuses(messageId)).map((s) => s.status), ['OPPRETTET', 'LEVETID_UTLOPT']);
       assert.equal(await k.selectFrom('digitalpost_messages').select('message_id').where('message_id', '=', messageId).executeTakeFirst(), undefined);
+    });
+
+    it('a crash after corner 2 accepted a letter but before SENDT was stored: the re-run finds it handed over; one letter, each status once', async () => {
+      const k = t.platform.db.kysely;
+      const citizen = await k.selectFrom('krr_persons').select('personidentifikator').where('status', '=', 'AKTIV').where('reservasjon', '=', 'NEI').where('postkasseadresse', 'is not', null).executeTakeFirstOrThrow();
+      const messageId = await send(digitalSbd(citizen.personidentifikator), [{ name: 'vedtak.pdf', content: await letterPdf('Vedtak'), type: 'application/pdf' }]);
+      // A process that dies right after corner 2's commit (the job stays queued for the next run).
+      const crashing = new IntegrationPoint(t.platform, {
+        ...integrationPointOf(t.platform).options,
+        checkpoint: async (step) => {
+          if (step === 'dpi:handed-over') throw new Error('killed');
+        },
+      });
+      await assert.rejects(crashing.deliverDpi({ id: 'crash', queue: 'eformidling.dpi', payload: { messageId }, attempts: 1 } as never), /killed/);
+      assert.ok(await k.selectFrom('digitalpost_messages').select('message_id').where('message_id', '=', messageId).executeTakeFirst(), 'corner 2 holds it');
+      assert.deepEqual((await statuses(messageId)).map((s) => s.status), ['OPPRETTET']);
+      await drain();
+      assert.deepEqual((await statuses(messageId)).map((s) => s.status), ['OPPRETTET', 'SENDT', 'LEVERT']);
+      const letters = await k.selectFrom('digitalpost_letters').select('id').where('message_id', '=', messageId).execute();
+      assert.equal(letters.length, 1);
     });
 
     it('refuses before anything is stored: a title over 255 characters, an SMS text over 160, a print address breaking the rules, sikkerhetsnivaa 5', async () => {

@@ -29,7 +29,7 @@ import { elmaComponent } from '../elma/index.ts';
 import { krrComponent } from '../krr/index.ts';
 import { maskinportenComponent } from '../maskinporten/index.ts';
 import { registersComponent } from '../registers/index.ts';
-import { DELIVERY_STEPS, EFORMIDLING_SCOPE, eformidlingComponent, SEND_QUEUE, verifyAsice, type DeliveryStep } from './index.ts';
+import { DELIVERY_STEPS, EFORMIDLING_SCOPE, eformidlingComponent, SEND_QUEUE, verifyAsice, type DeliveryStep, type DpoDeliveryStep } from './index.ts';
 import { ARKIVMELDING_XML, arkivmeldingSbd, DIGDIR, NAV, SKATTEETATEN } from './testing/fixtures.ts';
 import type { NodeProcessOptions } from './testing/node-process.ts';
 
@@ -264,7 +264,7 @@ async function snapshot(shared: Shared, messageId: string) {
  * The database right after a node died at each step: the step's own transaction committed
  * (`…:committed`, `deliver:sendt-recorded`) or rolled back (`…:in-transaction`), nothing after it.
  */
-const AFTER_CRASH: Record<DeliveryStep, Awaited<ReturnType<typeof snapshot>>> = {
+const AFTER_CRASH: Record<DpoDeliveryStep, Awaited<ReturnType<typeof snapshot>>> = {
   'send:in-transaction': { outgoing: 'DRAFT', incoming: null, sender: [], receiver: [], jobs: 0 },
   'send:committed': { outgoing: 'SENDING', incoming: null, sender: ['OPPRETTET'], receiver: [], jobs: 1 },
   'deliver:start': { outgoing: 'SENDING', incoming: null, sender: ['OPPRETTET'], receiver: [], jobs: 1 },

@@ -21,7 +21,7 @@ export { asicErrors } from './asic/errors.ts';
 export { eformidlingMigrations } from './store/migrations.ts';
 export { EFORMIDLING_SCOPE } from './domain/scopes.ts';
 export { NEXTMOVE_PATH } from './routes/nextmove-routes.ts';
-export { SEND_QUEUE, DPI_QUEUE, EXPIRY_QUEUE, MAX_MULTIPART_BYTES, DELIVERY_STEPS, IntegrationPoint, type DeliveryStep, type IntegrationPointOptions } from './domain/integration-point.ts';
+export { SEND_QUEUE, DPI_QUEUE, EXPIRY_QUEUE, MAX_MULTIPART_BYTES, DELIVERY_STEPS, DPI_STEPS, IntegrationPoint, type DeliveryStep, type DpoDeliveryStep, type IntegrationPointOptions } from './domain/integration-point.ts';
 export { WEBHOOK_QUEUE } from './domain/webhooks.ts';
 export { MESSAGE_STATUSES, type MessageStatus } from './domain/statuses.ts';
 export { createAsice, verifyAsice, streamAsice, ASICE_MIME_TYPE, type VerifiedAsice } from './asic/asice.ts';

@@ -13,7 +13,7 @@
 import { createHash } from 'node:crypto';
 import { PermanentJobError, type Job } from '../../platform/jobs/job-queue.ts';
 import type { Platform } from '../../platform/platform.ts';
-import { acceptMessage, findReceipt, markReceiptRead } from '../../digitalpost/index.ts';
+import { acceptMessage, findDpiMessageOrigin, findReceipt, markReceiptRead } from '../../digitalpost/index.ts';
 import { verifySbd } from '../../digitalpost/crypto/index.ts';
 import { AppError } from '../../platform/errors.ts';
 import { streamAsice, type AsicSource } from '../asic/asice.ts';
@@ -78,7 +78,7 @@ export interface IntegrationPointOptions {
  * The step boundaries of a message's way through the integration point, in order. `…:in-transaction`
  * steps run inside the step's transaction, before it commits.
  */
-export type DeliveryStep =
+export type DpoDeliveryStep =
   | 'send:in-transaction'
   | 'send:committed'
   | 'deliver:start'
@@ -89,8 +89,11 @@ export type DeliveryStep =
   | 'delete:in-transaction'
   | 'delete:committed';
 
+/** Every step boundary: DPO's, and DPI's hand-over to corner 2. */
+export type DeliveryStep = DpoDeliveryStep | 'dpi:handed-over';
+
 /** Every {@link DeliveryStep}, in order. */
-export const DELIVERY_STEPS: readonly DeliveryStep[] = [
+export const DELIVERY_STEPS: readonly DpoDeliveryStep[] = [
   'send:in-transaction',
   'send:committed',
   'deliver:start',
@@ -101,6 +104,9 @@ export const DELIVERY_STEPS: readonly DeliveryStep[] = [
   'delete:in-transaction',
   'delete:committed',
 ];
+
+/** The step boundaries of a DPI message's hand-over (`deliverDpi`), after `send:committed`. */
+export const DPI_STEPS: readonly DeliveryStep[] = ['dpi:handed-over'];
 
 /** A file as it is attached. */
 export interface FileUpload {
@@ -578,13 +584,16 @@ export class IntegrationPoint {
           now: now(),
         });
       } catch (error) {
-        // Accepted before this run crashed: corner 2 holds the message already.
+        // Accepted before this run crashed: corner 2 holds this message already, from this sender.
         if (!(error instanceof AppError && error.status === 409)) throw error;
+        const origin = await findDpiMessageOrigin(db, message.message_id);
+        if (origin?.sender_orgnr !== message.orgnr || origin.eformidling_message_id !== message.message_id) throw error;
       }
     } catch (error) {
       if (error instanceof AppError && error.status >= 400 && error.status < 500) refusal = `${error.code}: ${error.message}`;
       else throw error;
     }
+    await this.#checkpoint('dpi:handed-over');
     await k.transaction().execute(async (trx) => {
       const row = await lockMessageRow(trx, db.engine, 'OUTGOING', messageId);
       if (!row || row.state !== 'SENDING') return;

@@ -60,7 +60,7 @@ function startSignal(): Promise<void> {
 
 async function main(): Promise<void> {
   const options = JSON.parse(process.argv[2] ?? '{}') as NodeProcessOptions;
-  if (options.crashAt !== undefined && !DELIVERY_STEPS.includes(options.crashAt)) {
+  if (options.crashAt !== undefined && !(DELIVERY_STEPS as readonly string[]).includes(options.crashAt)) {
     throw new Error(`crashAt: ${JSON.stringify(options.crashAt)} is not one of ${DELIVERY_STEPS.join(', ')}`);
   }
   const started = startSignal();
