@@ -127,20 +127,27 @@ for (const engine of testEngines()) {
       assert.ok(outbox.some((m) => m.channel === 'email' && m.to === citizen.epostadresse && m.text.includes('Du har fått et vedtak fra NAV.')));
       assert.ok(outbox.some((m) => m.channel === 'sms' && m.text.includes('Du har fått et vedtak fra NAV.')));
 
-      assert.deepEqual((await statuses(messageId)).map((s) => s.status), ['OPPRETTET', 'SENDT', 'LEVERT']);
-      const levert = (await statuses(messageId))[2]!;
-      assert.equal(levert.description, 'Kvittering på at digital post er tilgjengeliggjort eller at en fysisk post er postlagt');
+      const delivered = await statuses(messageId);
+      assert.deepEqual(
+        delivered.map((s) => [s.status, s.description]),
+        [
+          ['OPPRETTET', undefined],
+          ['SENDT', 'Hjørne 2 har mottatt meldingen'],
+          ['MOTTATT', 'Hjørne 3 har mottatt meldingen'],
+          ['LEVERT', 'Kvittering på at digital post er tilgjengeliggjort eller at fysisk post er klargjort for utskrift'],
+        ],
+      );
 
       // The citizen opens it (the page's domain step; the browser test clicks it): aapningskvittering → LEST.
       assert.equal(await openLetter(t.platform, letter as LetterRow, Date.now()), true);
       assert.equal(await openLetter(t.platform, letter as LetterRow, Date.now()), false, 'a second opening sends nothing');
       await drain();
-      assert.deepEqual((await statuses(messageId)).map((s) => s.status), ['OPPRETTET', 'SENDT', 'LEVERT', 'LEST']);
+      assert.deepEqual((await statuses(messageId)).map((s) => s.status), ['OPPRETTET', 'SENDT', 'MOTTATT', 'LEVERT', 'LEST']);
       const receipts = await k.selectFrom('digitalpost_receipts').select(['type', 'read']).where('ref_message_id', '=', messageId).orderBy('created_at').execute();
       assert.deepEqual(receipts.map((r) => [r.type, Number(r.read)]), [['leveringskvittering', 1], ['aapningskvittering', 1]], 'the integration point took both receipts');
     });
 
-    it('a reserved citizen’s letter is printed: MOTTATT (mottakskvittering), then LEVERT when posted; a PDF with the address block', async () => {
+    it('a reserved citizen’s letter is printed: LEVERT with the mottakskvittering’s description; a PDF with the address block', async () => {
       const k = t.platform.db.kysely;
       const reserved = await k
         .selectFrom('krr_persons')
@@ -158,14 +165,17 @@ for (const engine of testEngines()) {
       assert.equal(JSON.parse(job.mottaker).navn.endsWith(reserved.family_name), true, 'addressed from Folkeregisteret');
       assert.ok(Buffer.from(job.pdf).subarray(0, 5).equals(Buffer.from('%PDF-')));
       const before = await statuses(messageId);
-      assert.deepEqual(before.map((s) => s.status), ['OPPRETTET', 'SENDT', 'MOTTATT']);
-      assert.equal(before[2]!.description, 'Kvittering fra utskrift og forsendelsestjenesten om at melding er mottatt og lagt til print');
+      assert.deepEqual(before.map((s) => s.status), ['OPPRETTET', 'SENDT', 'MOTTATT', 'LEVERT']);
+      assert.equal(before[3]!.description, 'Kvittering fra utskrift og forsendelsestjenesten om at melding er mottatt og lagt til print');
+      // Posted: the leveringskvittering maps to LEVERT too, which is stored once.
       await printJobsDueNow();
       await drain();
       assert.deepEqual((await statuses(messageId)).map((s) => s.status), ['OPPRETTET', 'SENDT', 'MOTTATT', 'LEVERT']);
+      const receipts = await k.selectFrom('digitalpost_receipts').select('type').where('ref_message_id', '=', messageId).orderBy('created_at').execute();
+      assert.deepEqual(receipts.map((r) => r.type), ['mottakskvittering', 'leveringskvittering']);
     });
 
-    it('a print message to an address that comes back: MOTTATT, LEVERT (posted), then FEIL (returpostkvittering)', async () => {
+    it('a print message to an address that comes back: LEVERT (taken for print), then FEIL (returpostkvittering)', async () => {
       const k = t.platform.db.kysely;
       const someone = await k.selectFrom('krr_persons').select('personidentifikator').where('reservasjon', '=', 'JA').executeTakeFirstOrThrow();
       const sbd = prototypeSbd({ process: 'urn:no:difi:profile:digitalpost:info:ver1.0', standard: 'urn:no:difi:digitalpost:xsd:fysisk::print', sender: `0192:${NAV}`, receiver: someone.personidentifikator }) as any;
@@ -211,10 +221,28 @@ for (const engine of testEngines()) {
       await assert.rejects(crashing.deliverDpi({ id: 'crash', queue: 'eformidling.dpi', payload: { messageId }, attempts: 1 } as never), /killed/);
       assert.ok(await k.selectFrom('digitalpost_messages').select('message_id').where('message_id', '=', messageId).executeTakeFirst(), 'corner 2 holds it');
       assert.deepEqual((await statuses(messageId)).map((s) => s.status), ['OPPRETTET']);
+      // The provider's receipt comes before the re-run: its statuses still follow SENDT and MOTTATT.
+      await t.platform.db.kysely.updateTable('platform_jobs').set({ run_at: Date.now() + 3_600_000 }).where('queue', '=', 'eformidling.dpi').where('state', '=', 'queued').execute();
       await drain();
-      assert.deepEqual((await statuses(messageId)).map((s) => s.status), ['OPPRETTET', 'SENDT', 'LEVERT']);
+      assert.deepEqual((await statuses(messageId)).map((s) => s.status), ['OPPRETTET', 'SENDT', 'MOTTATT', 'LEVERT']);
+      await t.platform.db.kysely.updateTable('platform_jobs').set({ run_at: Date.now() - 1 }).where('queue', '=', 'eformidling.dpi').where('state', '=', 'queued').execute();
+      await drain();
+      assert.deepEqual((await statuses(messageId)).map((s) => s.status), ['OPPRETTET', 'SENDT', 'MOTTATT', 'LEVERT']);
+      assert.equal((await k.selectFrom('eformidling_messages').select('state').where('message_id', '=', messageId).where('direction', '=', 'OUTGOING').executeTakeFirstOrThrow()).state, 'SENT');
       const letters = await k.selectFrom('digitalpost_letters').select('id').where('message_id', '=', messageId).execute();
       assert.equal(letters.length, 1);
+    });
+
+    it('refuses a DPI letter on behalf of another organisation at POST /messages/out, storing nothing', async () => {
+      const k = t.platform.db.kysely;
+      const citizen = await k.selectFrom('krr_persons').select('personidentifikator').where('status', '=', 'AKTIV').where('reservasjon', '=', 'NEI').where('postkasseadresse', 'is not', null).executeTakeFirstOrThrow();
+      const sbd = digitalSbd(citizen.personidentifikator);
+      sbd.standardBusinessDocumentHeader.sender[0].identifier.value = `0192:${NAV}:${DIGDIR}`;
+      const res = await sender.create(sbd);
+      assert.equal(res.statusCode, 400, res.body);
+      assert.equal((res.json() as { code: string }).code, 'EFORMIDLING_SERVICE_NOT_ENABLED');
+      const id = sbd.standardBusinessDocumentHeader.documentIdentification.instanceIdentifier;
+      assert.equal(await k.selectFrom('eformidling_messages').select('id').where('message_id', '=', String(id).toLowerCase()).executeTakeFirst(), undefined);
     });
 
     it('refuses before anything is stored: a title over 255 characters, an SMS text over 160, a print address breaking the rules, sikkerhetsnivaa 5', async () => {
@@ -256,8 +284,8 @@ for (const engine of testEngines()) {
       await drain();
       const all = await statuses(messageId);
       assert.deepEqual(all.map((s) => s.status).slice(0, 2), ['OPPRETTET', all[1]!.status]);
-      assert.deepEqual(all.map((s) => s.status), ['OPPRETTET', 'SENDT', 'FEIL']);
-      assert.match(all[2]!.description ?? '', /^Generell melding om at det har skjedd en feil: The CMS is encrypted to serial [0-9a-f]+ .*none of the given certificates matches/);
+      assert.deepEqual(all.map((s) => s.status), ['OPPRETTET', 'SENDT', 'MOTTATT', 'FEIL']);
+      assert.match(all[3]!.description ?? '', /^Generell melding om at det har skjedd en feil: The CMS is encrypted to serial [0-9a-f]+ .*none of the given certificates matches/);
       assert.equal(await k.selectFrom('digitalpost_letters').select('id').where('message_id', '=', messageId).executeTakeFirst(), undefined, 'nothing filed');
     });
   });

@@ -9,7 +9,7 @@
  * - the citizen logs in with MinID in Chromium, opens the letter (consenting to the opening
  *   receipt), sees the PDF; NAV sees `LEST`;
  * - a letter to a reserved citizen goes to print, and NAV sees the print provider's
- *   `mottakskvittering` (`MOTTATT`).
+ *   `mottakskvittering` (`LEVERT` with its description, as Digdir's integration point maps it).
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -201,7 +201,7 @@ for (const engine of testEngines()) {
         const s = await statuses(messageId);
         return s.some((x) => x.status === 'LEVERT') ? s : undefined;
       });
-      assert.deepEqual(seen.map((s) => s.status), ['OPPRETTET', 'SENDT', 'LEVERT']);
+      assert.deepEqual(seen.map((s) => s.status), ['OPPRETTET', 'SENDT', 'MOTTATT', 'LEVERT']);
     });
 
     it('the e-mail notification arrives at the SMTP server with NAV’s text; the SMS is in the outbox', async () => {
@@ -233,18 +233,18 @@ for (const engine of testEngines()) {
         const s = await statuses(messageId);
         return s.some((x) => x.status === 'LEST') ? s : undefined;
       });
-      assert.deepEqual(seen.map((s) => s.status), ['OPPRETTET', 'SENDT', 'LEVERT', 'LEST']);
-      assert.equal(seen[3]!.description, 'Kvittering fra Innbygger for at digital post er åpnet');
+      assert.deepEqual(seen.map((s) => s.status), ['OPPRETTET', 'SENDT', 'MOTTATT', 'LEVERT', 'LEST']);
+      assert.equal(seen[4]!.description, 'Kvittering fra Innbygger for at digital post er åpnet');
     });
 
-    it('a letter to a reserved citizen goes to print, and NAV sees the mottakskvittering (MOTTATT)', async () => {
+    it('a letter to a reserved citizen goes to print, and NAV sees the mottakskvittering (LEVERT, as the integration point maps it)', async () => {
       const printed = await sendLetter(reservedPid, 'Vedtak om bostøtte');
-      const seen = await waitFor('MOTTATT', async () => {
+      const seen = await waitFor('the mottakskvittering', async () => {
         const s = await statuses(printed);
-        return s.some((x) => x.status === 'MOTTATT') ? s : undefined;
+        return s.some((x) => x.status === 'LEVERT') ? s : undefined;
       });
-      assert.deepEqual(seen.map((s) => s.status), ['OPPRETTET', 'SENDT', 'MOTTATT']);
-      assert.equal(seen[2]!.description, 'Kvittering fra utskrift og forsendelsestjenesten om at melding er mottatt og lagt til print');
+      assert.deepEqual(seen.map((s) => s.status), ['OPPRETTET', 'SENDT', 'MOTTATT', 'LEVERT']);
+      assert.equal(seen[3]!.description, 'Kvittering fra utskrift og forsendelsestjenesten om at melding er mottatt og lagt til print');
       const job = await db.kysely.selectFrom('digitalpost_print_jobs').select(['state', 'pages']).where('message_id', '=', printed).executeTakeFirstOrThrow();
       assert.equal(job.state, 'MOTTATT');
       assert.ok(Number(job.pages) >= 2, 'the address page and the letter');

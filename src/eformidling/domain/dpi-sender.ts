@@ -176,7 +176,7 @@ export async function buildDpiShipment(
     const printMessage = message.message_type === 'print' ? nextMove : {};
     const mottaker = printMessage.mottaker ?? (await findPersonPostadresse(platform.db, pid));
     if (!mottaker) {
-      throw eformidlingError('EFORMIDLING_DPI_NO_ADDRESS', `The letter must be printed, but ${pid} has no postal address in Folkeregisteret and the message gives none (print.mottaker)`);
+      throw eformidlingError('EFORMIDLING_DPI_NO_ADDRESS', 'The letter must be printed, but the citizen has no postal address in Folkeregisteret and the message gives none (print.mottaker)');
     }
     const retur = (printMessage.retur ?? {}) as Record<string, any>;
     const returMottaker = retur.mottaker ?? (await findOrganisationPostadresse(platform.db, orgnr));

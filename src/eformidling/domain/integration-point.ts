@@ -35,13 +35,18 @@ import type { FileRow, MessageRow, StatusRow } from '../store/tables.ts';
 import { validateSbd, type ValidatedSbd } from '../validation/index.ts';
 import { routeMessage, type Caller } from './routing.ts';
 import { buildDpiShipment, type DpiFile } from './dpi-sender.ts';
-import { dpiReceiptStatus } from './dpi-receipts.ts';
+import { CORNER2_RECEIVED, CORNER3_RECEIVED, dpiReceiptStatus } from './dpi-receipts.ts';
 import { DpiTokenSource } from './dpi-token.ts';
 import { signerOf } from './signing-certificates.ts';
 import { FINISHING_STATUSES, STATUS_DESCRIPTIONS, type MessageStatus } from './statuses.ts';
 import { enqueueWebhooks, SubscriptionCache } from './webhooks.ts';
 import { osloDateTime } from './wire.ts';
 
+/**
+ * The usage counter of sent messages: component `eformidling`, event `message`, counted once
+ * per message in the transaction of `sendMessage` (the statistics page's "eFormidling messages").
+ */
+export const MESSAGE_STATS_EVENT = 'message';
 /** Job queue of DPO delivery. */
 export const SEND_QUEUE = 'eformidling.send';
 /** Job queue of DPI messages: handed to Digital postkasse's corner 2 (`deliverDpi`). */
@@ -235,6 +240,15 @@ export class IntegrationPoint {
     const messageId = v.messageId.toLowerCase();
     if (await findMessageSide(k, 'OUTGOING', messageId)) throw alreadyExists(v.messageId);
     const route = await routeMessage(this.#platform, caller, { receiver: v.receiver.value, process: v.process, standard: v.standard }, now);
+    if (route.serviceIdentifier === 'DPI' && v.sender.onBehalfOf !== undefined) {
+      // Corner 2 needs the sender, the JWS signer and the token's consumer to be one organisation;
+      // sending for another (a Maskinporten delegation) is not built, so it is refused up front
+      // rather than sent in the data processor's own name.
+      throw eformidlingError(
+        'EFORMIDLING_SERVICE_NOT_ENABLED',
+        `DPI on behalf of another organisation (${v.sender.value}) is not offered by this integration point yet; send as 0192:${v.sender.orgnr}`,
+      );
+    }
     const sbd = withExpiry(structuredClone(v.sbd), expiresAt, messageId, v.conversationId.toLowerCase());
     const row: Omit<MessageRow, 'id'> = {
       message_id: messageId,
@@ -354,7 +368,8 @@ export class IntegrationPoint {
 
   /**
    * `POST /api/messages/out/{messageId}`: sends a draft. In one transaction: the state moves to
-   * sending, `OPPRETTET` is recorded, and the delivery job is enqueued.
+   * sending, `OPPRETTET` is recorded, the delivery job is enqueued, and the message is counted
+   * in the usage statistics (`eformidling`/`message`).
    *
    * @throws AppError `EFORMIDLING_MESSAGE_NOT_FOUND` (404), `EFORMIDLING_MESSAGE_ALREADY_SENT`,
    *   `EFORMIDLING_MISSING_FILE`, `EFORMIDLING_MISSING_PRIMARY_DOCUMENT`, `EFORMIDLING_MISSING_ARKIVMELDING`,
@@ -396,6 +411,8 @@ export class IntegrationPoint {
         { queue: row.service_identifier === 'DPI' ? DPI_QUEUE : SEND_QUEUE, payload: { messageId: row.message_id }, idempotencyKey: `eformidling.send:${row.message_id}`, maxAttempts: 1000 },
         trx,
       );
+      // Usage statistics (issue 8): one eFormidling message sent, counted in this transaction.
+      await this.#platform.stats.increment('eformidling', MESSAGE_STATS_EVENT, 1, { executor: trx, at: now });
       await this.#checkpoint('send:in-transaction');
       return null;
     });
@@ -548,7 +565,9 @@ export class IntegrationPoint {
    * 2. The shipment is built (KRR lookup, ASiC-E, CMS, token, JWS).
    * 3. Corner 2 accepts it (one transaction there). A message corner 2 already holds for this
    *    message (a re-run after a crash) counts as accepted.
-   * 4. One transaction here: `SENDT`, the files' bytes deleted, state `SENT`.
+   * 4. One transaction here: `SENDT` "Hjørne 2 har mottatt meldingen" and `MOTTATT` "Hjørne 3 har
+   *    mottatt meldingen" (as the integration point maps corner 2's `OPPRETTET`/`SENDT`), the
+   *    files' bytes deleted, state `SENT`.
    * A refusal (AppError 4xx from the shipment or from corner 2) ends the message as `FEIL` with
    * the reason; other errors are retried by the job queue.
    */
@@ -600,7 +619,7 @@ export class IntegrationPoint {
       const at = now();
       await trx.updateTable('eformidling_messages').set({ state: 'SENT', last_update: at }).where('id', '=', row.id).execute();
       await deleteFileData(trx, messageId, false);
-      if (refusal === undefined) await this.#status(trx, row, 'SENDT', at);
+      if (refusal === undefined) await this.#handedOver(trx, row, at);
       else await this.#status(trx, row, 'FEIL', at, `Feil ved sending til digital postkasse: ${refusal}`);
     });
   }
@@ -629,8 +648,22 @@ export class IntegrationPoint {
       const row = await lockMessageRow(trx, db.engine, 'OUTGOING', receipt.ref_message_id);
       if (!row || row.orgnr !== receipt.receiver_orgnr) return;
       if (!(await markReceiptRead(trx, receipt.message_id, receipt.receiver_orgnr))) return;
-      await this.#status(trx, row, mapped.status, Date.now(), description);
+      const at = Date.now();
+      // A receipt proves corners 2 and 3 had the message: their statuses come first even when the
+      // hand-over's own transaction has not run yet (a crash between corner 2's commit and ours).
+      await this.#handedOver(trx, row, at);
+      await this.#status(trx, row, mapped.status, at, description);
     });
+  }
+
+  /**
+   * `SENDT` (corner 2 has it) and `MOTTATT` (corner 3 has it: our corner 2 hands over in the
+   * transaction that accepts), each stored once whichever of the hand-over and the first receipt
+   * comes first, so the history never goes backwards.
+   */
+  async #handedOver(trx: EformidlingTrx, row: MessageRow, at: number): Promise<void> {
+    await this.#status(trx, row, CORNER2_RECEIVED.status, at, CORNER2_RECEIVED.description);
+    await this.#status(trx, row, CORNER3_RECEIVED.status, at, CORNER3_RECEIVED.description);
   }
 
   /**
