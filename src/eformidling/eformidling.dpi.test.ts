@@ -245,7 +245,7 @@ for (const engine of testEngines()) {
       assert.equal(await k.selectFrom('eformidling_messages').select('id').where('message_id', '=', String(id).toLowerCase()).executeTakeFirst(), undefined);
     });
 
-    it('refuses before anything is stored: a title over 255 characters, an SMS text over 160, a print address breaking the rules, sikkerhetsnivaa 5', async () => {
+    it('refuses before anything is stored: a title over 255 characters, blank or with a control character, an SMS text over 160 or with an escape, a print address breaking the rules, sikkerhetsnivaa 5', async () => {
       const k = t.platform.db.kysely;
       const citizen = await k.selectFrom('krr_persons').select('personidentifikator').where('status', '=', 'AKTIV').where('reservasjon', '=', 'NEI').where('postkasseadresse', 'is not', null).executeTakeFirstOrThrow();
       const count = async () => Number((await k.selectFrom('eformidling_messages').select((e) => e.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
@@ -259,6 +259,9 @@ for (const engine of testEngines()) {
       };
       await expectRefusal(digitalSbd(citizen.personidentifikator, { tittel: 'x'.repeat(256) }), 'digital.tittel');
       await expectRefusal(digitalSbd(citizen.personidentifikator, { smsTekst: 's'.repeat(161) }), 'digital.varsler.smsTekst');
+      await expectRefusal(digitalSbd(citizen.personidentifikator, { tittel: 'Vedtak\u0007' }), 'digital.tittel');
+      await expectRefusal(digitalSbd(citizen.personidentifikator, { tittel: '   ' }), 'digital.tittel');
+      await expectRefusal(digitalSbd(citizen.personidentifikator, { smsTekst: 'Nytt brev \u001b[31m' }), 'digital.varsler.smsTekst');
       const level5 = digitalSbd(citizen.personidentifikator);
       level5.digital.sikkerhetsnivaa = 5;
       await expectRefusal(level5, 'digital.sikkerhetsnivaa');

@@ -20,6 +20,8 @@ import { idportenMigrations } from './store/migrations.ts';
 import { ensureSecret, purgeExpiredPayloads } from './store/payloads-store.ts';
 
 export { idportenMigrations } from './store/migrations.ts';
+// Usage statistics (issue 8): clients per organisation.
+export { countIdportenClientsByOrganisation } from './store/statistics-store.ts';
 export { idportenErrors, type IdportenErrorCode } from './errors.ts';
 export type * from './domain/types.ts';
 export {

@@ -18,6 +18,8 @@ export { krrErrors, type KrrErrorCode } from './errors.ts';
 export { krrPostkasseErrors } from './postkasse-errors.ts';
 export { minprofilErrors, minprofilMigrations, MINPROFIL_PATH, MINPROFIL_CLIENT_ID, type MinprofilErrorCode } from './minprofil/minprofil.ts';
 export { krrMigrations } from './store/migrations.ts';
+// Usage statistics (issue 8): citizens with a digital mailbox.
+export { countDigitalMailboxes } from './store/statistics-store.ts';
 export {
   KRR_SCOPE_KONTAKTINFORMASJON,
   KRR_SCOPE_DIGITALPOST,

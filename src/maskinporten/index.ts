@@ -11,6 +11,8 @@ import { tokenRoutes } from './routes/token-routes.ts';
 import { maskinportenMigrations } from './store/migrations.ts';
 
 export { maskinportenMigrations } from './store/migrations.ts';
+// Usage statistics (issue 8): clients per organisation.
+export { countMaskinportenClientsByOrganisation } from './store/statistics-store.ts';
 export type * from './domain/types.ts';
 export { maskinportenGrantErrors } from './domain/grant/grant-errors.ts';
 export { maskinportenErrors, type MaskinportenErrorCode } from './errors.ts';

@@ -19,6 +19,9 @@ import { pkiMigrations, TestPki } from './pki/test-pki.ts';
 import { pkiRoutes } from './pki/pki-routes.ts';
 import type { Platform } from './platform.ts';
 import { Stats, statsMigrations } from './stats/stats.ts';
+import { statusMigrations } from './status/health-checks.ts';
+import { registerStatusChecks } from './status/status-jobs.ts';
+import { statusRoutes } from './status/status-routes.ts';
 import { uiRoutes } from './ui/ui-routes.ts';
 
 /** The kernel's own migrations, one migration table per kernel module. */
@@ -28,6 +31,7 @@ export const kernelMigrations: ComponentMigrations[] = [
   { component: 'platform_keys', migrations: keysMigrations },
   { component: 'platform_pki', migrations: pkiMigrations },
   { component: 'platform_stats', migrations: statsMigrations },
+  { component: 'platform_status', migrations: statusMigrations },
 ];
 
 /** Every migration set for a list of components, kernel first. */
@@ -107,6 +111,8 @@ export async function createPlatform(options: CreatePlatformOptions): Promise<Ru
         await db.close();
       },
     };
+    // The status page's scheduled health check and the purge of old checks (one per slot platform-wide).
+    await registerStatusChecks(platform);
     for (const component of components) await component.onStart?.(platform);
     return platform;
   } catch (err) {
@@ -117,10 +123,10 @@ export async function createPlatform(options: CreatePlatformOptions): Promise<Ru
 
 /**
  * The HTTP server of a platform with the kernel's pages (design-system static files, dev
- * outbox, test PKI) and every component. Does not listen.
+ * outbox, test PKI, status page) and every component. Does not listen.
  */
 export async function buildServer(platform: Platform): Promise<FastifyInstance> {
-  return createHttpServer(platform, { kernelPlugins: [uiRoutes, outboxRoutes, pkiRoutes] });
+  return createHttpServer(platform, { kernelPlugins: [uiRoutes, outboxRoutes, pkiRoutes, statusRoutes] });
 }
 
 /**

@@ -26,6 +26,7 @@ import {
   DIGDIR,
   dpiToken,
   EBOKS_ORGNR,
+  jwsPayload,
   mailboxAt,
   messageBody,
   NAV,
@@ -124,6 +125,33 @@ for (const engine of testEngines()) {
       });
     });
 
+    describe('provider keys, two processes starting together', () => {
+      it('gives each provider ONE new key when two ensureProviderKeys run at once, and revokes the loser’s certificate', async () => {
+        const db = t.platform.db.kysely;
+        await db.deleteFrom('digitalpost_provider_keys').execute();
+        const certificates = async () => db.selectFrom('platform_pki_certificates').select(['serial_number', 'revocation_reason']).execute();
+        const before = new Set((await certificates()).map((c) => c.serial_number));
+        const [a, b] = await Promise.all([ensureProviderKeys(t.platform), ensureProviderKeys(t.platform)]);
+        const providers = [POSTEN_BRING_ORGNR, EBOKS_ORGNR, PRINT_PROVIDER_ORGNR];
+        assert.deepEqual([...a, ...b].sort(), [...providers].sort(), 'each provider got its key from one of the two');
+        const kept = new Set<string>();
+        for (const orgnr of providers) {
+          const keys = await providerKeys(t.platform, orgnr);
+          assert.equal(keys.length, 1, `one key for ${orgnr}`);
+          kept.add(keys[0]!.serial);
+          const published = Buffer.from(await providerCertificateDer(t.platform, orgnr));
+          assert.deepEqual(published, Buffer.from(new x509.X509Certificate(keys[0]!.certificatePem).rawData), `KRR publishes ${orgnr}'s one key`);
+        }
+        const fresh = (await certificates()).filter((c) => !before.has(c.serial_number));
+        for (const c of fresh) {
+          const normal = c.serial_number.toLowerCase().replace(/^0+/, '');
+          const isKept = [...kept].some((serial) => serial.toLowerCase().replace(/^0+/, '') === normal);
+          assert.equal(c.revocation_reason, isKept ? null : 'superseded', `certificate ${c.serial_number}`);
+        }
+        assert.deepEqual(await ensureProviderKeys(t.platform), [], 'a third start issues nothing');
+      });
+    });
+
     describe('accepting a message', () => {
       it('accepts a digital letter with a token from the JWT-bearer grant: 200 {messageId}, OPPRETTET and SENDT, one provider job', async () => {
         const token = await grantToken(t.app, t.platform, DIGDIR, DPI_SCOPE);
@@ -143,6 +171,20 @@ for (const engine of testEngines()) {
         assert.equal(row.receiver_orgnr, POSTEN_BRING_ORGNR);
         const jobs = await t.platform.db.kysely.selectFrom('platform_jobs').select('queue').where('idempotency_key', '=', `digitalpost.provider:${message.messageId}`).execute();
         assert.equal(jobs.length, 1);
+      });
+
+      it('accepts line breaks (LF, CR LF) and tabs in a varslingstekst, and emoji anywhere', async () => {
+        const message = await buildMessage(t.platform, {
+          body: (b) => {
+            b.ikkesensitivtittel = 'Vedtak 📄';
+            b.varsler = {
+              epostvarsel: { epostadresse: 'ola@example.com', varslingstekst: 'Hei!\r\n\r\nDu har fått et vedtak.\n\tMvh Digdir', repetisjoner: [0] },
+              smsvarsel: { mobiltelefonnummer: '+4799999999', varslingstekst: 'Ny post.\nLogg inn.', repetisjoner: [0] },
+            };
+          },
+        });
+        const res = await digdir.send(message);
+        assert.equal(res.statusCode, 200, res.body);
       });
 
       it('accepts an utskrift letter to the print provider', async () => {
@@ -265,6 +307,70 @@ for (const engine of testEngines()) {
         );
       });
 
+      it('refuses a NUL in ikkesensitivtittel with DIGITALPOST_SBD_INVALID naming the path', async () => {
+        await refused(
+          { body: (b) => (b.ikkesensitivtittel = 'a\u0000b') },
+          { status: 400, code: 'DIGITALPOST_SBD_INVALID', errors: [{ path: `${DIGITAL}.ikkesensitivtittel`, message: 'must not contain control characters (U+0000 at index 1)' }] },
+        );
+      });
+
+      it('refuses an ESC in an SMS varslingstekst, a lone CR in an e-mail one, and DEL and a C1 control elsewhere, each by its path', async () => {
+        await refused(
+          {
+            body: (b) => {
+              b.avsender.avsenderidentifikator = 'digdir\u007f';
+              b.spraak = 'n\u0085o';
+              b.varsler = {
+                epostvarsel: { epostadresse: 'ola@example.com', varslingstekst: 'Linje 1\rLinje 2', repetisjoner: [0] },
+                smsvarsel: { mobiltelefonnummer: '+4799999999', varslingstekst: 'Ny post \u001b[31m', repetisjoner: [0] },
+              };
+            },
+          },
+          {
+            status: 400,
+            code: 'DIGITALPOST_SBD_INVALID',
+            errors: [
+              { path: `${DIGITAL}.avsender.avsenderidentifikator`, message: 'must not contain control characters (U+007F at index 6)' },
+              { path: `${DIGITAL}.spraak`, message: 'must not contain control characters (U+0085 at index 1)' },
+              { path: `${DIGITAL}.varsler.epostvarsel.varslingstekst`, message: 'must not contain the control character U+000D (at index 7; only tab, line feed and CR LF are allowed here)' },
+              { path: `${DIGITAL}.varsler.smsvarsel.varslingstekst`, message: 'must not contain the control character U+001B (at index 8; only tab, line feed and CR LF are allowed here)' },
+            ],
+          },
+        );
+      });
+
+      it('refuses a control character in a print address line with DIGITALPOST_SBD_INVALID, before the address rules', async () => {
+        await refused(
+          { type: 'utskrift', body: (b) => (b.mottaker.adresselinje1 = 'Liksomveien\u0000 22') },
+          { status: 400, code: 'DIGITALPOST_SBD_INVALID', errors: [{ path: 'standardBusinessDocument.utskrift.mottaker.adresselinje1', message: 'must not contain control characters (U+0000 at index 11)' }] },
+        );
+        await refused(
+          { type: 'utskrift', body: (b) => (b.retur.mottaker.poststed = 'Leikanger\n') },
+          { status: 400, code: 'DIGITALPOST_SBD_INVALID', errors: [{ path: 'standardBusinessDocument.utskrift.retur.mottaker.poststed', message: 'must not contain control characters (U+000A at index 9)' }] },
+        );
+      });
+
+      it('refuses an unpaired surrogate with DIGITALPOST_SBD_INVALID', async () => {
+        await refused(
+          { body: (b) => (b.ikkesensitivtittel = 'Vedtak \ud800') },
+          { status: 400, code: 'DIGITALPOST_SBD_INVALID', errors: [{ path: `${DIGITAL}.ikkesensitivtittel`, message: 'must be well-formed Unicode (unpaired surrogate U+D800 at index 7)' }] },
+        );
+      });
+
+      it('refuses a control character in the header with DIGITALPOST_SBD_INVALID', async () => {
+        await refused(
+          { sbd: (s) => (s.standardBusinessDocument.standardBusinessDocumentHeader.documentIdentification.typeVersion = '1.0\u0000') },
+          { status: 400, code: 'DIGITALPOST_SBD_INVALID', errors: [{ path: 'standardBusinessDocument.standardBusinessDocumentHeader.documentIdentification.typeVersion', message: 'must not contain control characters (U+0000 at index 3)' }] },
+        );
+      });
+
+      it('refuses an ikkesensitivtittel of only white space with DIGITALPOST_SBD_INVALID', async () => {
+        await refused(
+          { body: (b) => (b.ikkesensitivtittel = ' \u00a0 ') },
+          { status: 400, code: 'DIGITALPOST_SBD_INVALID', errors: [{ path: `${DIGITAL}.ikkesensitivtittel`, message: 'must not be blank (only white space)' }] },
+        );
+      });
+
       it('refuses a print address that breaks the print rules with DIGITALPOST_ADDRESS_INVALID', async () => {
         await refused(
           { type: 'utskrift', body: (b) => (b.mottaker = { navn: 'Ola Nordmann', adresselinje1: 'Liksomveien 22', postnummer: '12A4', poststed: 'Nordby' }) },
@@ -320,6 +426,59 @@ for (const engine of testEngines()) {
 
       it('refuses a JSON body with DIGITALPOST_MULTIPART_INVALID', async () => {
         await rejects(() => digdir.raw(Buffer.from('{}'), 'application/json'), { status: 400, code: 'DIGITALPOST_MULTIPART_INVALID' });
+      });
+    });
+
+    describe('OpenAPI', () => {
+      it('documents the multipart body of POST /dpi/messages/out and every route’s answers', async () => {
+        const res = await t.app.inject({ method: 'GET', url: '/dpi/openapi.json' });
+        assert.equal(res.statusCode, 200);
+        const paths = (res.json() as { paths: Record<string, Record<string, any>> }).paths;
+        const out = paths['/dpi/messages/out']!.post;
+        const body = out.requestBody.content['multipart/form-data'].schema;
+        assert.deepEqual(Object.keys(body.properties).sort(), ['dokumentpakke', 'forretningsmelding']);
+        assert.deepEqual([...body.required].sort(), ['dokumentpakke', 'forretningsmelding']);
+        assert.equal(body.properties.forretningsmelding.contentMediaType, 'application/jwt');
+        assert.equal(body.properties.dokumentpakke.contentMediaType, 'application/cms');
+        assert.deepEqual(Object.keys(out.responses).sort(), ['200', '400', '401', '403', '409', '413']);
+        assert.deepEqual(out.responses['200'].content['application/json'].schema.required, ['messageId']);
+        for (const status of ['400', '401', '403', '409', '413']) {
+          const problem = out.responses[status].content['application/problem+json'].schema;
+          assert.deepEqual(problem.required, ['type', 'title', 'status', 'instance', 'code'], status);
+        }
+        assert.match(out.responses['400'].description, /DIGITALPOST_SBD_INVALID/);
+
+        const statuses = paths['/dpi/messages/out/{messageId}/statuses']!.get;
+        assert.deepEqual(Object.keys(statuses.responses).sort(), ['200', '400', '401', '403', '404']);
+        const status = statuses.responses['200'].content['application/json'].schema;
+        assert.equal(status.type, 'array');
+        assert.deepEqual(status.items.properties.status.enum, ['OPPRETTET', 'SENDT', 'FEILET']);
+
+        const inbox = paths['/dpi/messages/in']!.get;
+        assert.deepEqual(Object.keys(inbox.responses).sort(), ['200', '400', '401', '403']);
+        const receipts = inbox.responses['200'].content['application/json'].schema;
+        assert.equal(receipts.type, 'array');
+        assert.deepEqual(Object.keys(receipts.items.properties).sort(), ['downloadurl', 'forretningsmelding']);
+
+        const read = paths['/dpi/messages/in/{messageId}/read']!.post;
+        assert.deepEqual(Object.keys(read.responses).sort(), ['200', '400', '401', '403', '404']);
+      });
+
+      it('still answers with the shapes the schemas describe (statuses, receipts, an empty read, a problem with errors)', async () => {
+        const message = await buildMessage(t.platform, { body: (b) => (b.avsender.avsenderidentifikator = 'openapi') });
+        assert.equal((await digdir.send(message, '?kanal=openapi')).statusCode, 200);
+        const statuses = (await digdir.statuses(message.messageId)).json() as Array<Record<string, unknown>>;
+        assert.deepEqual(statuses.map((s) => Object.keys(s).sort()), [['status', 'timestamp'], ['status', 'timestamp']]);
+        await t.platform.jobs.runDue();
+        const listed = await digdir.receipts('?kanal=openapi');
+        assert.equal(listed.statusCode, 200);
+        const receipts = listed.json() as Array<Record<string, unknown>>;
+        assert.ok(receipts.length >= 1);
+        assert.deepEqual(receipts.map((r) => [Object.keys(r).sort(), r.downloadurl]), receipts.map(() => [['downloadurl', 'forretningsmelding'], null]));
+        const receiptId = jwsPayload(receipts[0]!.forretningsmelding as string).standardBusinessDocument.standardBusinessDocumentHeader.documentIdentification.instanceIdentifier as string;
+        const read = await digdir.read(receiptId);
+        assert.equal(read.statusCode, 200);
+        assert.equal(read.body, '');
       });
     });
 

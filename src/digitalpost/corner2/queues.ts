@@ -50,12 +50,14 @@ export async function listStatuses(db: Database, consumerOrgnr: string, messageI
  * The caller's unread receipts, oldest first.
  *
  * @param filters `avsenderidentifikator` and `kanal`: when given, only receipts of messages sent
- *   with that value; when not given, every receipt
+ *   with that value; when not given or empty (`?avsenderidentifikator=`), every receipt (no
+ *   message is stored with an empty value: an empty `avsenderidentifikator` is read as none, and
+ *   `kanal` has at least one character)
  */
 export async function listUnreadReceipts(db: Database, consumerOrgnr: string, filters: { avsenderidentifikator?: string; kanal?: string; limit: number }): Promise<ReceiptJson[]> {
   let query = digitalpostDb(db).selectFrom('digitalpost_receipts').select(['forretningsmelding']).where('receiver_orgnr', '=', consumerOrgnr).where('read', '=', 0);
-  if (filters.avsenderidentifikator !== undefined) query = query.where('avsenderidentifikator', '=', filters.avsenderidentifikator);
-  if (filters.kanal !== undefined) query = query.where('kanal', '=', filters.kanal);
+  if (filters.avsenderidentifikator) query = query.where('avsenderidentifikator', '=', filters.avsenderidentifikator);
+  if (filters.kanal) query = query.where('kanal', '=', filters.kanal);
   const rows = await query.orderBy('created_at').orderBy('message_id').limit(filters.limit).execute();
   return rows.map((r) => ({ forretningsmelding: r.forretningsmelding, downloadurl: null }));
 }

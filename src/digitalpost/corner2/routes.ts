@@ -17,6 +17,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import multipart from '@fastify/multipart';
 import { bearerSecurity, getMaskinportenToken, requireScopes } from '../../platform/auth/index.ts';
+import { problemResponse } from '../../platform/http/problem.ts';
 import type { Platform } from '../../platform/platform.ts';
 import { digitalpostError } from '../errors.ts';
 import { acceptMessage, MAX_DOKUMENTPAKKE_BYTES, MAX_FORRETNINGSMELDING_BYTES, MAX_KANAL_LENGTH } from './accept-message.ts';
@@ -102,6 +103,70 @@ async function readMessageParts(request: FastifyRequest): Promise<{ forretningsm
 const messageIdParams = { type: 'object', properties: { messageId: { type: 'string', maxLength: 100 } }, required: ['messageId'] } as const;
 
 /**
+ * The request body of `POST /messages/out` as the OpenAPI document shows it. For the docs only
+ * (added by the route's `swaggerTransform`): Fastify does not validate a multipart body against
+ * a schema (`@fastify/multipart` streams the parts); `readMessageParts` checks them.
+ */
+const MESSAGE_OUT_BODY_DOC = {
+  content: {
+    'multipart/form-data': {
+      schema: {
+        type: 'object',
+        required: ['forretningsmelding', 'dokumentpakke'],
+        properties: {
+          forretningsmelding: {
+            type: 'string',
+            contentMediaType: 'application/jwt',
+            description:
+              'Content-Type `application/jwt`, filename `sbd.jwt`: the SBD `{"standardBusinessDocument": {…}}` (type `digital` or `utskrift`, Digdir’s schemas innbyggerpost_dpi_digital_1_0 / _utskrift_1_0) as a compact JWS, RS256, header `x5c` = the sender’s enterprise certificate. At most 1 MiB. No string in it may hold a control character (a `varslingstekst` may hold tab, LF and CR LF).',
+          },
+          dokumentpakke: {
+            type: 'string',
+            format: 'binary',
+            contentMediaType: 'application/cms',
+            description:
+              'Content-Type `application/cms`, filename `asic.cms`: the ASiC-E as CMS EnvelopedData (DER) encrypted to the receiving provider’s certificate in KRR; its SHA-256 is the SBD’s `dokumentpakkefingeravtrykk`. At most 100 MiB.',
+          },
+        },
+      },
+    },
+  },
+} as const;
+
+/** Error answers shared by the routes (RFC 9457 problem+json with `code`). */
+const PROBLEMS = {
+  401: problemResponse('No, invalid or expired bearer token: AUTH_TOKEN_MISSING, AUTH_TOKEN_INVALID, AUTH_TOKEN_EXPIRED'),
+  403: problemResponse('The token lacks digitalpostinnbygger:send: AUTH_INSUFFICIENT_SCOPE (`requiredScopes`)'),
+} as const;
+
+/** One transport status (`GET /messages/out/{messageId}/statuses`). */
+const statusSchema = {
+  type: 'object',
+  required: ['status', 'timestamp'],
+  properties: {
+    status: { type: 'string', enum: ['OPPRETTET', 'SENDT', 'FEILET'] },
+    beskrivelse: { type: 'string', description: 'Left out when there is none' },
+    timestamp: { type: 'string', format: 'date-time', description: 'ISO 8601 with the Europe/Oslo offset and milliseconds, e.g. 2024-05-01T12:00:00.123+02:00' },
+  },
+  additionalProperties: false,
+} as const;
+
+/** One receipt (`GET /messages/in`). */
+const receiptSchema = {
+  type: 'object',
+  required: ['forretningsmelding', 'downloadurl'],
+  properties: {
+    forretningsmelding: {
+      type: 'string',
+      description:
+        'The receipt SBD (leveringskvittering, aapningskvittering, varslingfeiletkvittering, mottakskvittering, returpostkvittering or feil) as a compact JWS signed by the provider (`x5c`)',
+    },
+    downloadurl: { type: 'null', description: 'Always null: receipts carry no package' },
+  },
+  additionalProperties: false,
+} as const;
+
+/**
  * Registers the corner-2 routes under {@link DPI_PATH}.
  *
  * @param app the component's (encapsulated) Fastify context
@@ -121,12 +186,30 @@ export async function corner2Routes(app: FastifyInstance, platform: Platform): P
       `${DPI_PATH}/messages/out`,
       {
         ...auth,
+        // The multipart body is documented, not validated (see MESSAGE_OUT_BODY_DOC).
+        config: { swaggerTransform: ({ schema, url }) => ({ schema: { ...schema, body: MESSAGE_OUT_BODY_DOC }, url }) },
         schema: {
           ...doc(
             'Send a DPI message (digital or utskrift)',
             'multipart/form-data: part `forretningsmelding` (application/jwt, the SBD signed as JWS RS256 with x5c) and part `dokumentpakke` (application/cms, the ASiC-E as CMS EnvelopedData, at most 100 MiB). Every check runs before anything is stored.',
           ),
           querystring: { type: 'object', properties: { kanal: { type: 'string', minLength: 1, maxLength: MAX_KANAL_LENGTH } }, additionalProperties: false },
+          response: {
+            200: {
+              description: 'Accepted and stored; the receiving provider processes it next (statuses OPPRETTET, SENDT)',
+              type: 'object',
+              required: ['messageId'],
+              properties: { messageId: { type: 'string', description: 'The SBD’s documentIdentification.instanceIdentifier, lower case' } },
+              additionalProperties: false,
+            },
+            400: problemResponse(
+              'A check failed, nothing stored: DIGITALPOST_MULTIPART_INVALID, DIGITALPOST_JWS_INVALID, DIGITALPOST_MESSAGE_TYPE_UNSUPPORTED, DIGITALPOST_SBD_INVALID (every problem in `errors: [{path, message}]`), DIGITALPOST_ADDRESS_INVALID (`errors`), DIGITALPOST_SIGNER_NOT_SENDER, DIGITALPOST_MASKINPORTENTOKEN_INVALID, DIGITALPOST_MASKINPORTENTOKEN_EXPIRED, DIGITALPOST_MASKINPORTENTOKEN_SCOPE, DIGITALPOST_MASKINPORTENTOKEN_NOT_SENDER, DIGITALPOST_FINGERPRINT_MISMATCH, DIGITALPOST_RECEIVER_UNKNOWN, DIGITALPOST_CMS_INVALID, DIGITALPOST_CMS_WRONG_RECIPIENT, PLATFORM_VALIDATION_FAILED (kanal)',
+            ),
+            401: PROBLEMS[401],
+            403: problemResponse('AUTH_INSUFFICIENT_SCOPE (`requiredScopes`); DIGITALPOST_SENDER_NOT_CALLER: the SBD’s sender is not the token’s organisation'),
+            409: problemResponse('DIGITALPOST_MESSAGE_EXISTS: a message with this messageId was sent before'),
+            413: problemResponse('DIGITALPOST_PACKAGE_TOO_LARGE: the dokumentpakke is larger than 100 MiB'),
+          },
         },
       },
       async (request) => {
@@ -139,7 +222,19 @@ export async function corner2Routes(app: FastifyInstance, platform: Platform): P
 
   app.get<{ Params: { messageId: string } }>(
     `${DPI_PATH}/messages/out/:messageId/statuses`,
-    { ...auth, schema: { ...doc('Transport statuses of a sent message (OPPRETTET, SENDT, FEILET), oldest first'), params: messageIdParams } },
+    {
+      ...auth,
+      schema: {
+        ...doc('Transport statuses of a sent message (OPPRETTET, SENDT, FEILET), oldest first'),
+        params: messageIdParams,
+        response: {
+          200: { description: 'The statuses, oldest first', type: 'array', items: statusSchema },
+          400: problemResponse('PLATFORM_VALIDATION_FAILED: messageId longer than 100 characters'),
+          ...PROBLEMS,
+          404: problemResponse('DIGITALPOST_MESSAGE_NOT_FOUND: the caller sent no such message'),
+        },
+      },
+    },
     async (request) => listStatuses(platform.db, getMaskinportenToken(request).consumerOrgno, request.params.messageId),
   );
 
@@ -151,8 +246,16 @@ export async function corner2Routes(app: FastifyInstance, platform: Platform): P
         ...doc('The caller’s unread receipts (oldest first, at most 100)', 'Each item is `{forretningsmelding: <receipt SBD as JWS signed by the provider>, downloadurl: null}`. Filters: avsenderidentifikator, kanal.'),
         querystring: {
           type: 'object',
-          properties: { avsenderidentifikator: { type: 'string', maxLength: 100 }, kanal: { type: 'string', maxLength: MAX_KANAL_LENGTH } },
+          properties: {
+            avsenderidentifikator: { type: 'string', maxLength: 100, description: 'Only receipts of messages sent with this avsenderidentifikator; empty = no filter' },
+            kanal: { type: 'string', maxLength: MAX_KANAL_LENGTH, description: 'Only receipts of messages sent with this kanal; empty = no filter' },
+          },
           additionalProperties: false,
+        },
+        response: {
+          200: { description: 'The caller’s unread receipts, oldest first, at most 100', type: 'array', maxItems: MAX_RECEIPTS_PER_CALL, items: receiptSchema },
+          400: problemResponse('PLATFORM_VALIDATION_FAILED: an unknown query parameter or a value too long'),
+          ...PROBLEMS,
         },
       },
     },
@@ -166,7 +269,19 @@ export async function corner2Routes(app: FastifyInstance, platform: Platform): P
 
   app.post<{ Params: { messageId: string } }>(
     `${DPI_PATH}/messages/in/:messageId/read`,
-    { ...auth, schema: { ...doc('Mark a receipt read (it is not listed again)'), params: messageIdParams } },
+    {
+      ...auth,
+      schema: {
+        ...doc('Mark a receipt read (it is not listed again)'),
+        params: messageIdParams,
+        response: {
+          200: { description: 'Marked read (again too); no body', type: 'null' },
+          400: problemResponse('PLATFORM_VALIDATION_FAILED: messageId longer than 100 characters'),
+          ...PROBLEMS,
+          404: problemResponse('DIGITALPOST_MESSAGE_NOT_FOUND: the caller has no receipt with this id'),
+        },
+      },
+    },
     async (request, reply) => {
       await markRead(platform.db, getMaskinportenToken(request).consumerOrgno, request.params.messageId);
       return reply.code(200).send();

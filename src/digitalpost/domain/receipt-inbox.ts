@@ -36,3 +36,29 @@ export async function markReceiptRead(executor: Kysely<any>, messageId: string, 
     .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
 }
+
+/**
+ * The unread receipts about one message for its sender, oldest first (receipts issued in the
+ * same transaction share a time and come in the order a sender would see them happen:
+ * mottakskvittering, leveringskvittering, varslingfeiletkvittering, aapningskvittering,
+ * returpostkvittering, feil).
+ *
+ * @param executor the database or a transaction
+ */
+export async function unreadReceiptsAbout(executor: Database | Kysely<any>, refMessageId: string, receiverOrgnr: string): Promise<ReceiptRow[]> {
+  const rows = await digitalpostDb(executor)
+    .selectFrom('digitalpost_receipts')
+    .selectAll()
+    .where('ref_message_id', '=', refMessageId.toLowerCase())
+    .where('receiver_orgnr', '=', receiverOrgnr)
+    .where('read', '=', 0)
+    .execute();
+  return rows.sort((a, b) => Number(a.created_at) - Number(b.created_at) || rank(a.type) - rank(b.type));
+}
+
+const ORDER = ['mottakskvittering', 'leveringskvittering', 'varslingfeiletkvittering', 'aapningskvittering', 'returpostkvittering', 'feil'];
+
+function rank(type: string): number {
+  const i = ORDER.indexOf(type);
+  return i < 0 ? ORDER.length : i;
+}

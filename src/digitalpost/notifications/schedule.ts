@@ -8,8 +8,9 @@
  *   Mottaker sine egne varslingspreferanser". Address: the one in the message
  *   (`epostadresse`, `mobiltelefonnummer`), else the citizen's in KRR; text: the sender's
  *   `varslingstekst` (e-mail: followed by where to log in), else the default text in the
- *   letter's language (`texts.ts`); days: `repetisjoner` (0–25 days after `virkningstidspunkt`,
- *   0 = the same day), default `[0]`. A channel ordered without any known address is still
+ *   letter's language (`texts.ts`); days: `repetisjoner` (0–25 days after `visible_from`: the
+ *   `virkningstidspunkt`, or the filing when that is later — see `visibleFrom` in
+ *   `provider/process-message.ts`; 0 = the same day), default `[0]`. A channel ordered without any known address is still
  *   scheduled (address null): sending fails it with a `varslingfeiletkvittering`.
  * - **No `varsler` in the message**: the real mailbox providers then notify by the citizen's own
  *   settings in their mailbox ("innbyggerstyrt varsel"; Digipost sends such notices to the

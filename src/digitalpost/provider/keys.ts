@@ -16,7 +16,7 @@
  *
  * @see specs/krr-dpi-esign.md §2 ("Encrypt … to the mailbox provider's certificate from KRR")
  */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { findKrrProvider, replaceProviderCertificate, SEEDED_PROVIDERS } from '../../krr/index.ts';
 import type { Platform } from '../../platform/platform.ts';
 import { findOrganisationName } from '../../registers/index.ts';
@@ -90,47 +90,79 @@ function base64Der(pem: string): string {
   return m[1]!.replace(/\s+/g, '');
 }
 
+/** Whether a provider has a key valid for more than {@link PROVIDER_KEY_RENEW_BEFORE_MS} after `now`. */
+async function hasUsableKey(executor: Kysely<any>, orgnr: string, now: number): Promise<boolean> {
+  const row = await digitalpostDb(executor)
+    .selectFrom('digitalpost_provider_keys')
+    .select('serial')
+    .where('orgnr', '=', orgnr)
+    .where('not_after_at', '>', now + PROVIDER_KEY_RENEW_BEFORE_MS)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/**
+ * Serialises the key decision of one provider across processes, until `trx` ends. PostgreSQL: a
+ * transaction-level advisory lock on the provider (`pg_advisory_xact_lock`); SQLite: nothing to
+ * do, its transactions start with `BEGIN IMMEDIATE` and so run one at a time.
+ *
+ * @see https://www.postgresql.org/docs/current/functions-admin.html#FUNCTIONS-ADVISORY-LOCKS
+ */
+async function lockProviderKeys(platform: Platform, trx: Kysely<any>, orgnr: string): Promise<void> {
+  if (platform.db.engine !== 'postgres') return;
+  await sql`select pg_advisory_xact_lock(hashtext(${`digitalpost_provider_keys:${orgnr}`}))`.execute(trx);
+}
+
 /**
  * Gives every provider a usable key and publishes it in KRR. For each provider: when it has no
  * key valid for more than {@link PROVIDER_KEY_RENEW_BEFORE_MS}, a certificate is issued
- * (`purpose: 'all'`, {@link PROVIDER_KEY_DAYS} days) and inserted (insert-if-absent by orgnr and
- * serial); then its newest key is read back and KRR's certificate is replaced with it
- * (`replaceProviderCertificate`, a no-op when KRR has it already). Idempotent; safe with several
- * processes: two processes starting together may each add a key, both then publish the newest
- * one, and the other stays usable for decryption.
+ * (`purpose: 'all'`, {@link PROVIDER_KEY_DAYS} days); then, in one transaction that first takes
+ * the provider's lock ({@link lockProviderKeys}), the check is made again and the key is stored
+ * only if there is still none. So however many processes start together, a provider gets ONE
+ * new key: a process that lost the race drops its certificate and revokes it at the test PKI
+ * (reason `superseded`; its private key was never stored). The certificate is issued before the
+ * transaction, not in it, because the PKI writes through the platform's database (on SQLite one
+ * connection, which the transaction holds).
+ *
+ * Then the provider's newest key is read back and KRR's certificate is replaced with it
+ * (`replaceProviderCertificate`, a no-op when KRR has it already). Idempotent.
  *
  * A provider KRR does not know (KRR not served by this database) keeps its key unpublished, with
  * a warning in the log.
  *
- * @returns the orgnrs that got a new key now
+ * @param now epoch ms (default now): a key must be valid 30 days after it
+ * @returns the orgnrs that got a new key from this call
  */
 export async function ensureProviderKeys(platform: Platform, now = Date.now()): Promise<string[]> {
   const k = digitalpostDb(platform.db);
   const log = platform.log.child({ component: 'digitalpost' });
   const issued: string[] = [];
   for (const orgnr of providerOrgnrs()) {
-    const usable = await k
-      .selectFrom('digitalpost_provider_keys')
-      .select('serial')
-      .where('orgnr', '=', orgnr)
-      .where('not_after_at', '>', now + PROVIDER_KEY_RENEW_BEFORE_MS)
-      .executeTakeFirst();
-    if (!usable) {
+    if (!(await hasUsableKey(k, orgnr, now))) {
       const name = (await findOrganisationName(platform.db, orgnr).catch(() => undefined)) ?? `POSTKASSELEVERANDØR ${orgnr}`;
       const certificate = await platform.pki.issueEnterpriseCertificate({ orgnr, organisationName: name.slice(0, 64), purpose: 'all', validityDays: PROVIDER_KEY_DAYS });
-      await k
-        .insertInto('digitalpost_provider_keys')
-        .values({
-          orgnr,
-          serial: certificate.serialNumber,
-          certificate_pem: certificate.certificatePem,
-          private_key_pem: certificate.privateKeyPem,
-          not_after_at: certificate.notAfter.getTime(),
-          created_at: now,
-        })
-        .onConflict((oc) => oc.columns(['orgnr', 'serial']).doNothing())
-        .execute();
-      issued.push(orgnr);
+      const stored = await k.transaction().execute(async (trx) => {
+        await lockProviderKeys(platform, trx, orgnr);
+        if (await hasUsableKey(trx, orgnr, now)) return false;
+        await trx
+          .insertInto('digitalpost_provider_keys')
+          .values({
+            orgnr,
+            serial: certificate.serialNumber,
+            certificate_pem: certificate.certificatePem,
+            private_key_pem: certificate.privateKeyPem,
+            not_after_at: certificate.notAfter.getTime(),
+            created_at: now,
+          })
+          .execute();
+        return true;
+      });
+      if (stored) {
+        issued.push(orgnr);
+      } else {
+        log.info({ provider: orgnr, serial: certificate.serialNumber }, 'another process gave the provider a key first; this certificate is not used');
+        await platform.pki.revoke(certificate.serialNumber, 'superseded').catch((err: unknown) => log.warn({ err, serial: certificate.serialNumber }, 'could not revoke the unused provider certificate'));
+      }
     }
     const newest = await providerSigner(platform, orgnr, now);
     try {

@@ -14,7 +14,8 @@
  *    manifest's `personidentifikator`, when the package names one) among the citizens KRR lists
  *    at this provider; the person must be `AKTIV`. In ONE transaction, only while the message is
  *    `MOTTATT`: the letter and its documents are filed, its notifications scheduled, a
- *    `leveringskvittering` issued, the message set `BEHANDLET`. A letter is filed once
+ *    `leveringskvittering` issued, the letter counted in the usage statistics
+ *    (`digitalpost`/`letter`), the message set `BEHANDLET`. A letter is filed once
  *    (`digitalpost_letters.message_id` is unique; a re-run job finds the message `BEHANDLET`).
  * 5. `utskrift` (the print provider): the PDF is rendered; in one transaction the print job
  *    (`MOTTATT`), a `mottakskvittering`, the message `BEHANDLET` and the follow-up job on
@@ -47,6 +48,12 @@ import { renderPrintPdf, type Postadresse, type Retur } from '../print/index.ts'
 import { digitalpostDb } from '../store/digitalpost-store.ts';
 import type { LetterRow, MessageRow } from '../store/tables.ts';
 import { providerKeys } from './keys.ts';
+
+/**
+ * The usage counter of letters filed in citizens' digital mailboxes: component `digitalpost`,
+ * event `letter`, counted once per letter in the filing transaction (step 4).
+ */
+export const LETTER_STATS_EVENT = 'letter';
 
 /** Queue of the print provider's follow-up (posting) of a print job (payload `{ messageId }`). */
 export const PRINT_QUEUE = 'digitalpost.print';
@@ -144,13 +151,22 @@ export async function verifyAsProvider(platform: Platform, message: MessageRow):
 }
 
 /**
- * When a letter becomes visible: `virkningstidspunkt`, else `virkningsdato` at 00:00
- * Europe/Oslo, else `now`.
+ * When a letter becomes visible (`digitalpost_letters.visible_from`, epoch ms): its virkning —
+ * `virkningstidspunkt`, else `virkningsdato` at 00:00 Europe/Oslo — but never before the provider
+ * files it (`now`). A virkning in the past (or none) makes the letter visible at once, dated
+ * when it arrived: it sorts as a new letter, and the notifications' repetition days count from
+ * then (day 7 is a week after delivery, not due at once).
+ *
+ * @param body the business message (`digital`), schema-valid
+ * @param now the filing time, epoch ms
+ * @see schema `innbyggerpost_dpi_digital_1_0` (`virkningstidspunkt`, `virkningsdato`);
+ *   `commons.schema.json` `repetisjoner` ("dagerEtter=0 betyr samme dag som virkningsdato")
  */
 export function visibleFrom(body: Record<string, any>, now: number): number {
-  if (typeof body.virkningstidspunkt === 'string') return Date.parse(body.virkningstidspunkt);
-  if (typeof body.virkningsdato === 'string') return osloMidnight(body.virkningsdato);
-  return now;
+  let virkning = Number.NaN;
+  if (typeof body.virkningstidspunkt === 'string') virkning = Date.parse(body.virkningstidspunkt);
+  else if (typeof body.virkningsdato === 'string') virkning = osloMidnight(body.virkningsdato);
+  return Number.isFinite(virkning) && virkning > now ? virkning : now;
 }
 
 /**
@@ -247,6 +263,8 @@ async function fileLetter(platform: Platform, message: MessageRow, parsed: Parse
         .returning('id')
         .executeTakeFirst();
       if (inserted) {
+        // Usage statistics (issue 8): one letter filed in a digital mailbox, counted with it.
+        await platform.stats.increment('digitalpost', LETTER_STATS_EVENT, 1, { executor: trx, at: now });
         await trx
           .insertInto('digitalpost_documents')
           .values(

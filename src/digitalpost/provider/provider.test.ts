@@ -13,7 +13,7 @@ import { sql } from 'kysely';
 import { testEngines } from '../../platform/db/testing.ts';
 import type { Job } from '../../platform/jobs/job-queue.ts';
 import { findOrganisationName } from '../../registers/index.ts';
-import { acceptMessage, DPI_SCOPE, dpiSchemaProblems, osloMidnight, PROVIDER_QUEUE, trustedCaPems } from '../corner2/index.ts';
+import { acceptMessage, DPI_SCOPE, dpiSchemaProblems, osloDateTime, osloMidnight, PROVIDER_QUEUE, trustedCaPems } from '../corner2/index.ts';
 import {
   buildMessage,
   corner2Client,
@@ -125,11 +125,12 @@ for (const engine of testEngines()) {
     describe('digital letters', () => {
       it('files the letter once, with its documents, and issues a leveringskvittering the sender reads and marks read', async () => {
         const person = await mailboxAt(t.platform.db, POSTEN_BRING_ORGNR);
+        const virkning = Math.floor(Date.now() / 1000) * 1000 + 3_600_000;
         const message = await buildMessage(t.platform, {
           mottaker: person,
           body: (b) => {
             b.avsender.avsenderidentifikator = 'digdir:saksbehandling';
-            b.virkningstidspunkt = '2024-05-01T08:00:00+02:00';
+            b.virkningstidspunkt = osloDateTime(virkning);
             b.aapningskvittering = true;
             b.sikkerhetsnivaa = 4;
             b.varsler = { epostvarsel: { epostadresse: 'ola@example.com', varslingstekst: 'Du har fått post', repetisjoner: [0, 7] } };
@@ -151,7 +152,7 @@ for (const engine of testEngines()) {
         assert.equal(letter.ikkesensitivtittel, 'Vedtak om noe');
         assert.equal(Number(letter.sikkerhetsnivaa), 4);
         assert.equal(Number(letter.aapningskvittering), 1);
-        assert.equal(Number(letter.visible_from), Date.parse('2024-05-01T06:00:00Z'));
+        assert.equal(Number(letter.visible_from), virkning, 'a virkningstidspunkt in the future');
         assert.deepEqual(JSON.parse(letter.varsler), { epostvarsel: { epostadresse: 'ola@example.com', varslingstekst: 'Du har fått post', repetisjoner: [0, 7] } });
         const documents = await db().selectFrom('digitalpost_documents').selectAll().where('letter_id', '=', letter.id).orderBy('position').execute();
         assert.deepEqual(
@@ -184,6 +185,8 @@ for (const engine of testEngines()) {
         assert.deepEqual(sbd.leveringskvittering.mottaker, { virksomhetsidentifikator: { authority: 'iso6523-actorid-upis', value: `0192:${DIGDIR}` }, motakeridentifikator: 'digdir:saksbehandling' });
         assert.equal((await digdir.receipts('?avsenderidentifikator=someone-else')).json().length, 0, 'filtered by avsenderidentifikator');
         assert.equal((await digdir.receipts('?kanal=other')).json().length, 0, 'filtered by kanal');
+        const unfiltered = (await digdir.receipts('?avsenderidentifikator=&kanal=')).json() as Array<{ forretningsmelding: string }>;
+        assert.ok(unfiltered.some((r) => r.forretningsmelding === listed[0]!.forretningsmelding), 'an empty filter is no filter');
 
         const read = await digdir.read(receipts[0]!.id);
         assert.equal(read.statusCode, 200, read.body);
@@ -209,16 +212,47 @@ for (const engine of testEngines()) {
       });
 
       it('makes a letter with virkningsdato visible at 00:00 Oslo time, and one without either at once', async () => {
-        const dated = await buildMessage(t.platform, { body: (b) => (b.virkningsdato = '2024-12-24') });
+        const dated = await buildMessage(t.platform, { body: (b) => (b.virkningsdato = '2099-12-24') });
         const plain = await buildMessage(t.platform);
         const before = Date.now();
         await send(dated);
         await send(plain);
         await drain();
         const visible = async (id: string) => Number((await db().selectFrom('digitalpost_letters').select('visible_from').where('message_id', '=', id).executeTakeFirstOrThrow()).visible_from);
-        assert.equal(await visible(dated.messageId), Date.parse('2024-12-23T23:00:00Z'));
+        assert.equal(await visible(dated.messageId), Date.parse('2099-12-23T23:00:00Z'));
         assert.equal(osloMidnight('2024-07-01'), Date.parse('2024-06-30T22:00:00Z'), 'summer time');
         assert.ok((await visible(plain.messageId)) >= before);
+      });
+
+      it('makes a letter whose virkningstidspunkt or virkningsdato is past visible when filed, with the repetitions counted from then', async () => {
+        const varsler = {
+          epostvarsel: { epostadresse: 'ola@example.com', varslingstekst: 'Du har fått post', repetisjoner: [0, 7] },
+          smsvarsel: { mobiltelefonnummer: '+4799999999', varslingstekst: 'Du har fått post', repetisjoner: [0, 7] },
+        };
+        const timed = await buildMessage(t.platform, { body: (b) => ((b.virkningstidspunkt = '2024-05-01T08:00:00+02:00'), (b.varsler = varsler)) });
+        const dated = await buildMessage(t.platform, { body: (b) => ((b.virkningsdato = '2024-12-24'), (b.varsler = varsler)) });
+        const before = Date.now();
+        await send(timed);
+        await send(dated);
+        await drain();
+        const filedBy = Date.now();
+        for (const message of [timed, dated]) {
+          const letter = await db().selectFrom('digitalpost_letters').selectAll().where('message_id', '=', message.messageId).executeTakeFirstOrThrow();
+          const visibleFrom = Number(letter.visible_from);
+          assert.ok(visibleFrom >= before && visibleFrom <= filedBy, `visible (and dated) when filed, not at the past virkning: ${new Date(visibleFrom).toISOString()}`);
+          assert.equal(visibleFrom, Number(letter.created_at), 'the filing time');
+          const rows = await db().selectFrom('digitalpost_notifications').select(['kanal', 'repetisjon', 'due_at']).where('letter_id', '=', letter.id).orderBy('kanal').orderBy('repetisjon').execute();
+          assert.deepEqual(
+            rows.map((r) => [r.kanal, Number(r.repetisjon), Number(r.due_at) - visibleFrom]),
+            [
+              ['epost', 0, 0],
+              ['epost', 7, 7 * 86_400_000],
+              ['sms', 0, 0],
+              ['sms', 7, 7 * 86_400_000],
+            ],
+          );
+          assert.ok(rows.filter((r) => Number(r.due_at) <= filedBy).length === 2, 'only day 0 is due now');
+        }
       });
 
       it('accepts a token that has expired since the message was accepted', async () => {

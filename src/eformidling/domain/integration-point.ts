@@ -13,7 +13,7 @@
 import { createHash } from 'node:crypto';
 import { PermanentJobError, type Job } from '../../platform/jobs/job-queue.ts';
 import type { Platform } from '../../platform/platform.ts';
-import { acceptMessage, findDpiMessageOrigin, findReceipt, markReceiptRead } from '../../digitalpost/index.ts';
+import { acceptMessage, findDpiMessageOrigin, findReceipt, markReceiptRead, unreadReceiptsAbout } from '../../digitalpost/index.ts';
 import { verifySbd } from '../../digitalpost/crypto/index.ts';
 import { AppError } from '../../platform/errors.ts';
 import { streamAsice, type AsicSource } from '../asic/asice.ts';
@@ -638,21 +638,29 @@ export class IntegrationPoint {
     const { db, pki } = this.#platform;
     const receipt = await findReceipt(db, receiptId);
     if (!receipt || receipt.read === 1) return;
-    const verified = await verifySbd(receipt.forretningsmelding, { caCertificatesPem: [await pki.rootCertificatePem(), await pki.issuingCertificatePem()] });
-    const body = (verified.payload?.standardBusinessDocument?.[receipt.type] ?? {}) as Record<string, unknown>;
-    const mapped = dpiReceiptStatus(receipt.type);
-    // `feil` carries its reason in `detaljer`, `varslingfeiletkvittering` in `beskrivelse`.
-    const reason = [body.detaljer, body.beskrivelse].find((v): v is string => typeof v === 'string' && v !== '');
-    const description = reason !== undefined ? `${mapped.description}: ${reason}` : mapped.description;
+    const trust = { caCertificatesPem: [await pki.rootCertificatePem(), await pki.issuingCertificatePem()] };
     await eformidlingDb(db).transaction().execute(async (trx) => {
       const row = await lockMessageRow(trx, db.engine, 'OUTGOING', receipt.ref_message_id);
       if (!row || row.orgnr !== receipt.receiver_orgnr) return;
-      if (!(await markReceiptRead(trx, receipt.message_id, receipt.receiver_orgnr))) return;
+      // Receipts of one message are taken in the order they were issued, whichever job runs
+      // first (two receipts issued together have two jobs that may run in parallel): every
+      // unread one up to this receipt, under the message's row lock.
+      const pending = await unreadReceiptsAbout(trx, receipt.ref_message_id, receipt.receiver_orgnr);
+      const upTo = pending.findIndex((r) => r.message_id === receipt.message_id);
+      if (upTo < 0) return;
       const at = Date.now();
       // A receipt proves corners 2 and 3 had the message: their statuses come first even when the
-      // hand-over's own transaction has not run yet (a crash between corner 2's commit and ours).
+      // hand-over's own transaction has not run yet (a crash in between).
       await this.#handedOver(trx, row, at);
-      await this.#status(trx, row, mapped.status, at, description);
+      for (const r of pending.slice(0, upTo + 1)) {
+        const verified = await verifySbd(r.forretningsmelding, trust);
+        const body = (verified.payload?.standardBusinessDocument?.[r.type] ?? {}) as Record<string, unknown>;
+        const mapped = dpiReceiptStatus(r.type);
+        // `feil` carries its reason in `detaljer`, `varslingfeiletkvittering` in `beskrivelse`.
+        const reason = [body.detaljer, body.beskrivelse].find((v): v is string => typeof v === 'string' && v !== '');
+        if (!(await markReceiptRead(trx, r.message_id, r.receiver_orgnr))) continue;
+        await this.#status(trx, row, mapped.status, at, reason !== undefined ? `${mapped.description}: ${reason}` : mapped.description);
+      }
     });
   }
 

@@ -24,6 +24,12 @@ import { enterSsoSession, extendSessionPayload, sessionTtl, ssoGroupOf, touchSso
 export const IDPORTEN_PATH = '/idporten';
 
 /**
+ * The usage counter of logins: component `idporten`, event `login`, one per authorization code
+ * issued (a successful authorization, with a login or by SSO), counted with the code.
+ */
+export const LOGIN_STATS_EVENT = 'login';
+
+/**
  * Endpoint paths under {@link IDPORTEN_PATH}, as close to the real ones as oidc-provider allows
  * (`https://idporten.no/token`, `/par`, `/jwks.json`, `https://login.idporten.no/authorize`,
  * `/logout`). Introspection: `/token/introspect`, the default of the Connect2id server that the
@@ -222,7 +228,14 @@ export function createIdportenProvider(platform: Platform, signingJwk: JWK, secr
   );
 
   const configuration: Record<string, unknown> = {
-    adapter: oidcDbAdapter(db, toProviderMetadata, { PushedAuthorizationRequest: PAR_LIFETIME_S }),
+    adapter: oidcDbAdapter(
+      db,
+      toProviderMetadata,
+      { PushedAuthorizationRequest: PAR_LIFETIME_S },
+      // Usage statistics (issue 8): a login is an authorization code issued at the end of a
+      // successful authorization (also by SSO), counted in the transaction that stores the code.
+      { AuthorizationCode: (trx) => platform.stats.increment('idporten', LOGIN_STATS_EVENT, 1, { executor: trx }) },
+    ),
     clients: [],
     jwks: { keys: [signingJwk] },
     acrValues: [...ACR_VALUES],

@@ -11,6 +11,7 @@
  *
  * @see https://github.com/panva/node-oidc-provider/blob/main/example/my_adapter.js the adapter contract
  */
+import type { Kysely } from 'kysely';
 import { errors } from 'oidc-provider';
 import type { Database } from '../../platform/db/database.ts';
 import { findIdportenClientCached } from './clients-store.ts';
@@ -24,6 +25,13 @@ const GRANTABLE = ['AccessToken', 'AuthorizationCode', 'RefreshToken', 'DeviceCo
 export type ClientMetadataMapper = (client: IdportenClient) => Record<string, unknown> | undefined;
 
 /**
+ * Work to do in the transaction that first stores an artefact of a model (a new row, not a
+ * replacement), e.g. counting an issued authorization code in the usage statistics: both commit
+ * or neither does.
+ */
+export type InsertHook = (trx: Kysely<any>) => Promise<void>;
+
+/**
  * One model's adapter (oidc-provider makes one per model name).
  */
 export class OidcDbAdapter {
@@ -32,17 +40,21 @@ export class OidcDbAdapter {
   readonly #database: Database;
   readonly #toMetadata: ClientMetadataMapper;
   readonly #lifetimeS: number | undefined;
+  readonly #onInsert: InsertHook | undefined;
 
   /**
    * @param lifetimeS when set, every artefact of this model lives this long (seconds), whatever
    *   oidc-provider asks: how PAR `request_uri`s get Digdir's 120 s where oidc-provider fixes 60 s
+   * @param onInsert run in the transaction that inserts a new artefact of this model (see
+   *   {@link InsertHook}); a replacement of an existing row does not run it
    */
-  constructor(model: string, database: Database, toMetadata: ClientMetadataMapper, lifetimeS?: number) {
+  constructor(model: string, database: Database, toMetadata: ClientMetadataMapper, lifetimeS?: number, onInsert?: InsertHook) {
     this.#model = model;
     this.#database = database;
     this.#db = idportenDb(database);
     this.#toMetadata = toMetadata;
     this.#lifetimeS = lifetimeS;
+    this.#onInsert = onInsert;
   }
 
   /**
@@ -66,6 +78,26 @@ export class OidcDbAdapter {
       expires_at: typeof expiresIn === 'number' ? Date.now() + expiresIn * 1000 : null,
       consumed_at: null,
     };
+    const onInsert = this.#onInsert;
+    if (onInsert) {
+      // Insert-or-replace in one transaction, the hook only for a new row.
+      await this.#db.transaction().execute(async (trx) => {
+        const inserted = await trx
+          .insertInto('idporten_oidc_payloads')
+          .values(row)
+          .onConflict((oc) => oc.columns(['model', 'id']).doNothing())
+          .returning('id')
+          .executeTakeFirst();
+        if (inserted) return onInsert(trx);
+        await trx
+          .updateTable('idporten_oidc_payloads')
+          .set({ payload: row.payload, grant_id: row.grant_id, user_code: row.user_code, uid: row.uid, expires_at: row.expires_at })
+          .where('model', '=', this.#model)
+          .where('id', '=', id)
+          .execute();
+      });
+      return;
+    }
     await this.#db
       .insertInto('idporten_oidc_payloads')
       .values(row)
@@ -167,13 +199,15 @@ export class OidcDbAdapter {
  *
  * @param toMetadata maps a stored client to provider metadata
  * @param lifetimesS fixed lifetimes per model name, in seconds (see {@link OidcDbAdapter})
+ * @param onInsert per model name, work done in the transaction that stores a new artefact
  */
 export function oidcDbAdapter(
   db: Database,
   toMetadata: ClientMetadataMapper,
   lifetimesS: Record<string, number> = {},
+  onInsert: Record<string, InsertHook> = {},
 ): (model: string) => OidcDbAdapter {
-  return (model) => new OidcDbAdapter(model, db, toMetadata, lifetimesS[model]);
+  return (model) => new OidcDbAdapter(model, db, toMetadata, lifetimesS[model], onInsert[model]);
 }
 
 /**

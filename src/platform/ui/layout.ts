@@ -118,7 +118,7 @@ export function renderPage(options: PageOptions): string {
     <nav class="grunnmur-nav" aria-label="${t(texts.nav, lang)}">
       <ul>
         <li><a class="ds-link" data-color="neutral" href="/"${path === '/' ? raw(' aria-current="page"') : ''}>${t(texts.home, lang)}</a></li>
-        <li><a class="ds-link" data-color="neutral" href="/health/ready">${t(texts.health, lang)}</a></li>
+        <li><a class="ds-link" data-color="neutral" href="/status">${t(texts.health, lang)}</a></li>
         <li><a class="ds-link" data-color="neutral" href="/openapi.json">OpenAPI</a></li>
       </ul>
     </nav>

@@ -7,6 +7,8 @@
  * - `/static/designsystemet-theme/*`: `@digdir/designsystemet-theme` `brand/` (pages load
  *   `digdir.css`).
  * - `/static/grunnmur/*`: Grunnmur's own layout CSS (`src/platform/ui/static/`).
+ * - `/static/chart.js/chart.umd.min.js`: Chart.js's browser bundle (`chart.js` `dist/`, that
+ *   file only), for pages with charts (the statistics page).
  *
  * A page request (GET/HEAD accepting `text/html`) with a valid `?lang=` gets a `lang` cookie,
  * so later pages keep the language.
@@ -28,6 +30,10 @@ const require = createRequire(import.meta.url);
 export const designsystemetCssDir = dirname(require.resolve('@digdir/designsystemet-css'));
 /** Folder of `@digdir/designsystemet-theme` `brand` (holds `digdir.css`). */
 export const designsystemetThemeDir = dirname(require.resolve('@digdir/designsystemet-theme/digdir.css'));
+/** Folder of `chart.js` `dist` (holds the browser bundle `chart.umd.min.js`). */
+export const chartJsDir = dirname(require.resolve('chart.js'));
+/** The one file served from {@link chartJsDir}. */
+const CHART_JS_FILE = '/chart.umd.min.js';
 /** Folder of Grunnmur's own static UI files. */
 export const grunnmurStaticDir = join(dirname(fileURLToPath(import.meta.url)), 'static');
 
@@ -41,15 +47,17 @@ const LANG_COOKIE_MAX_AGE_S = 365 * 86_400;
  * Pass it to `createHttpServer(platform, { kernelPlugins: [uiRoutes] })`.
  */
 export async function uiRoutes(app: FastifyInstance, platform: Platform): Promise<void> {
-  const folders: Array<{ root: string; prefix: string }> = [
+  const folders: Array<{ root: string; prefix: string; allowedPath?: (path: string) => boolean }> = [
     { root: designsystemetCssDir, prefix: '/static/designsystemet/' },
     { root: designsystemetThemeDir, prefix: '/static/designsystemet-theme/' },
     { root: grunnmurStaticDir, prefix: '/static/grunnmur/' },
+    { root: chartJsDir, prefix: '/static/chart.js/', allowedPath: (path) => path === CHART_JS_FILE },
   ];
-  for (const [i, { root, prefix }] of folders.entries()) {
+  for (const [i, { root, prefix, allowedPath }] of folders.entries()) {
     await app.register(fastifyStatic, {
       root,
       prefix,
+      ...(allowedPath ? { allowedPath } : {}),
       // Only the first registration may decorate the reply with sendFile().
       decorateReply: i === 0,
       index: false,

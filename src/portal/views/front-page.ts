@@ -70,6 +70,7 @@ const txt = {
   ],
   statusButton: { nb: 'Se driftsstatus', nn: 'Sjå driftsstatus', en: 'See service status' },
   openapiButton: { nb: 'OpenAPI for alle API-er', nn: 'OpenAPI for alle API-a', en: 'OpenAPI for all APIs' },
+  statisticsButton: { nb: 'Statistikk', nn: 'Statistikk', en: 'Statistics' },
   componentsHeading: { nb: 'Komponenter', nn: 'Komponentar', en: 'Components' },
   componentsIntro: {
     nb: 'Disse komponentene kjører i denne instansen. Statusen er sjekket nå, da siden ble laget.',
@@ -201,8 +202,9 @@ export function renderFrontPage(model: FrontPageModel): SafeHtml {
   </ul>
   <div class="grunnmur-actions">
     <a class="ds-button" data-variant="primary" href="#komponenter">${t(txt.componentsHeading, lang)}</a>
-    <a class="ds-button" data-variant="secondary" href="/health/ready">${t(txt.statusButton, lang)}</a>
+    <a class="ds-button" data-variant="secondary" href="/status">${t(txt.statusButton, lang)}</a>
     <a class="ds-button" data-variant="tertiary" href="/openapi.json">${t(txt.openapiButton, lang)}</a>
+    <a class="ds-button" data-variant="tertiary" href="/statistikk">${t(txt.statisticsButton, lang)}</a>
   </div>
 </div>
 

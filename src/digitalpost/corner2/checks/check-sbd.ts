@@ -2,11 +2,17 @@
  * Rule: the forretningsmelding's payload is a DPI business message a sender may send, valid in
  * every part:
  * 1. `documentIdentification.type` is `digital` or `utskrift` (else `DIGITALPOST_MESSAGE_TYPE_UNSUPPORTED`);
- * 2. for `utskrift`, `mottaker` and `retur` pass the print address rules (`checkPostadresse`,
+ * 2. no string anywhere in the document holds a control character (C0, DEL, C1) or an unpaired
+ *    surrogate; `varslingstekst` may hold tab, LF and CR LF (`check-control-characters.ts`;
+ *    `DIGITALPOST_SBD_INVALID`, every string named by its path). Checked first, so a broken
+ *    address line is refused for its characters, not for its form;
+ * 3. for `utskrift`, `mottaker` and `retur` pass the print address rules (`checkPostadresse`,
  *    `checkRetur`: Digdir's schema and the integration point's rule; `DIGITALPOST_ADDRESS_INVALID`);
- * 3. the whole document validates against Digdir's JSON schema of its type (`DIGITALPOST_SBD_INVALID`,
+ * 4. the whole document validates against Digdir's JSON schema of its type (`DIGITALPOST_SBD_INVALID`,
  *    every problem listed);
- * 4. the header agrees with the type (`DIGITALPOST_SBD_INVALID`): `documentIdentification.standard`
+ * 5. `digital`: the `ikkesensitivtittel` is not blank (only white space passes the schema's
+ *    `minLength: 1` but shows as no title; `DIGITALPOST_SBD_INVALID`);
+ * 6. the header agrees with the type (`DIGITALPOST_SBD_INVALID`): `documentIdentification.standard`
  *    is `urn:fdc:digdir.no:2020:innbyggerpost:xsd::innbyggerpost##urn:fdc:digdir.no:2020:innbyggerpost:schema:<type>::1.0`,
  *    one `ConversationId` scope with identifier
  *    `urn:fdc:digdir.no:2020:profile:egovernment:innbyggerpost:<type>:ver1.0` and a UUID, sender
@@ -21,6 +27,7 @@ import { validateOrganisasjonsnummer } from '../../../platform/identifiers/index
 import { digitalpostError } from '../../errors.ts';
 import { checkPostadresse, checkRetur } from '../../print/index.ts';
 import { dpiProcess, dpiSchemaProblems, dpiStandard, type DpiSchemaProblem } from '../dpi-schemas.ts';
+import { controlCharacterProblems } from './check-control-characters.ts';
 
 /** The message types a sender sends. */
 export type DpiMessageType = 'digital' | 'utskrift';
@@ -36,6 +43,7 @@ export interface ParsedDpiMessage {
   senderOrgnr: string;
   /** Orgnr of the header's receiver (the provider). */
   receiverOrgnr: string;
+  /** `avsender.avsenderidentifikator`; null when absent or empty. */
   avsenderidentifikator: string | null;
   maskinportentoken: string;
   dokumentpakkefingeravtrykk: { digestMethod: string; digestValue: string };
@@ -63,7 +71,8 @@ function orgnrOf(value: unknown, path: string): string | DpiSchemaProblem {
  * Checks the payload of a forretningsmelding (the JWS payload, already parsed).
  *
  * @throws AppError `DIGITALPOST_MESSAGE_TYPE_UNSUPPORTED`, `DIGITALPOST_ADDRESS_INVALID`,
- *   `DIGITALPOST_SBD_INVALID` (400; `extra.errors` lists `{path, message}`)
+ *   `DIGITALPOST_SBD_INVALID` (400; `extra.errors` lists `{path, message}`; a control character
+ *   names the string's path, e.g. `standardBusinessDocument.digital.ikkesensitivtittel`)
  */
 export function checkSbd(payload: unknown): ParsedDpiMessage {
   const sbd = (payload as any)?.[SBD];
@@ -73,6 +82,8 @@ export function checkSbd(payload: unknown): ParsedDpiMessage {
   if (type !== 'digital' && type !== 'utskrift') {
     throw digitalpostError('DIGITALPOST_MESSAGE_TYPE_UNSUPPORTED', `documentIdentification.type ${JSON.stringify(type.slice(0, 50))} is not a message a sender sends; expected digital or utskrift`);
   }
+  const controlProblems = controlCharacterProblems(sbd, SBD);
+  if (controlProblems.length > 0) invalid(controlProblems);
   if (type === 'utskrift' && sbd?.utskrift !== null && typeof sbd?.utskrift === 'object') {
     const body = sbd.utskrift;
     const problems = [
@@ -85,6 +96,9 @@ export function checkSbd(payload: unknown): ParsedDpiMessage {
   if (schemaProblems.length > 0) invalid(schemaProblems);
 
   const problems: DpiSchemaProblem[] = [];
+  if (type === 'digital' && String(sbd.digital.ikkesensitivtittel).trim() === '') {
+    problems.push({ path: `${SBD}.digital.ikkesensitivtittel`, message: 'must not be blank (only white space)' });
+  }
   const id = header.documentIdentification;
   if (id.standard !== dpiStandard(type)) problems.push({ path: `${HEADER}.documentIdentification.standard`, message: `must be ${dpiStandard(type)} for type ${type}` });
   const conversations = (header.businessScope.scope as Array<Record<string, any>>).filter((s) => s.type === 'ConversationId');
@@ -117,7 +131,8 @@ export function checkSbd(payload: unknown): ParsedDpiMessage {
     conversationId: String(conversation!.instanceIdentifier).toLowerCase(),
     senderOrgnr: sender as string,
     receiverOrgnr: receiver as string,
-    avsenderidentifikator: typeof body.avsender.avsenderidentifikator === 'string' ? body.avsender.avsenderidentifikator : null,
+    // An empty one (the schema allows it) is none: receipts then name no motakeridentifikator.
+    avsenderidentifikator: typeof body.avsender.avsenderidentifikator === 'string' && body.avsender.avsenderidentifikator !== '' ? body.avsender.avsenderidentifikator : null,
     maskinportentoken: body.maskinportentoken,
     dokumentpakkefingeravtrykk: body.dokumentpakkefingeravtrykk,
     body,

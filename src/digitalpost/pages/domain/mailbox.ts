@@ -2,8 +2,9 @@
  * The rules of a citizen's digital mailbox (issue #7 item 3; spec `krr-dpi-esign.md` §2):
  *
  * - A citizen sees only their own letters (`personidentifikator` = the login's `pid`), and only
- *   from the letter's `virkningstidspunkt` (`visible_from`): before it a letter is neither
- *   listed nor counted, and its page answers as for an unknown id.
+ *   from the letter's `visible_from` (its `virkningstidspunkt`, or when it was filed if that is
+ *   later): before it a letter is neither listed nor counted, and its page answers as for an
+ *   unknown id.
  * - The non-sensitive title (`ikkesensitivtittel`) is shown at any level; the documents only
  *   when the login's level meets the letter's `sikkerhetsnivaa`: 3 → `idporten-loa-substantial`
  *   or higher, 4 → `idporten-loa-high`.

@@ -229,6 +229,50 @@ for (const engine of testEngines()) {
       assert.equal((await letterRow(future.id)).opened_at, null);
     });
 
+    it('answers HEAD on a letter and its documents with 404 and opens nothing; logg-inn, callback and front-channel logout have no HEAD either', async () => {
+      const letter = await seedLetter(t.platform, { pid, title: 'Brev til lenkesjekkeren' });
+      const b = await sessionBrowser('idporten-loa-substantial');
+      const cookie = [...b.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+      const head = (url: string) => t.app.inject({ method: 'HEAD', url, headers: { cookie } });
+      const logins = async () => (await t.platform.db.kysely.selectFrom('digitalpost_pages_logins').selectAll().execute()).length;
+      const loginsBefore = await logins();
+      for (const url of [
+        `/digitalpost/brev/${letter.id}`,
+        `/digitalpost/brev/${letter.id}/dokument/0`,
+        `/digitalpost/logg-inn?brev=${letter.id}`,
+        '/digitalpost/callback?code=x&state=y',
+        `/digitalpost/frontchannel-logout?iss=${encodeURIComponent(`${PUBLIC_URL}/idporten`)}&sid=x`,
+      ]) {
+        const res = await head(url);
+        assert.ok(res.statusCode === 404 || res.statusCode === 405, `HEAD ${url}: ${res.statusCode}`);
+      }
+      const row = await letterRow(letter.id);
+      assert.equal(row.opened_at, null, 'HEAD opened nothing');
+      assert.deepEqual(await receiptsOf(letter.message_id), []);
+      assert.equal(await logins(), loginsBefore, 'HEAD started no login');
+      assert.equal((await head('/digitalpost/logget-ut')).statusCode, 200, 'a page that changes nothing keeps HEAD');
+      assert.equal((await b.request(`/digitalpost/brev/${letter.id}`)).statusCode, 200);
+      assert.notEqual((await letterRow(letter.id)).opened_at, null, 'GET opens it');
+    });
+
+    it('reads a letter id in any case, and a document position only without leading zeros', async () => {
+      const letter = await seedLetter(t.platform, { pid, title: 'Brev med store bokstaver' });
+      const b = await sessionBrowser('idporten-loa-substantial');
+      const upper = letter.id.toUpperCase();
+      assert.notEqual(upper, letter.id);
+      const page = await b.request(`/digitalpost/brev/${upper}`);
+      assert.equal(page.statusCode, 200);
+      assert.match(page.body, /Brev med store bokstaver/);
+      assert.match(page.body, new RegExp(`href="/digitalpost/brev/${letter.id}/dokument/0"`), 'links use the canonical id');
+      const doc = await b.request(`/digitalpost/brev/${upper}/dokument/0`);
+      assert.equal(doc.statusCode, 200);
+      assert.equal(doc.headers['content-type'], 'application/pdf');
+      for (const position of ['00', '01', '000000']) {
+        const res = await b.request(`/digitalpost/brev/${letter.id}/dokument/${position}`);
+        assert.equal(res.statusCode, 404, position);
+      }
+    });
+
     it('serves a PDF inline with its type, nosniff and a file name; ?last-ned=1 as an attachment with filename* in UTF-8', async () => {
       const pdf = await makePdf('Årsoppgave');
       const letter = await seedLetter(t.platform, { pid, documents: [{ filename: 'Årsoppgave 2025.pdf', mimeType: 'application/pdf', content: pdf }] });

@@ -16,7 +16,16 @@
  *
  * Every POST carries the session's CSRF token in `csrf`; SameSite=Lax on the session cookie keeps
  * other sites' POSTs from carrying it too. An unknown letter, another person's and one not yet
- * visible all answer the same 404 `DIGITALPOST_LETTER_NOT_FOUND`.
+ * visible all answer the same 404 `DIGITALPOST_LETTER_NOT_FOUND`. A letter id is read
+ * case-insensitively (ids are lower-case UUIDs); a document position only in its canonical form
+ * (`0`, `1`, … — `00` or `01` is 404).
+ *
+ * HEAD: Fastify answers HEAD for every GET route by running the GET handler. The GET routes that
+ * change state — a letter's page and its documents (they open the letter: `opened_at`, reminders
+ * stop), `logg-inn` (a login under way), `callback` (redeems the code, starts a session) and
+ * `frontchannel-logout` (ends sessions) — have no HEAD route (`exposeHeadRoute: false`): HEAD
+ * there is 404, and a link checker or prefetcher that sends HEAD changes nothing (RFC 9110
+ * §9.2.1: HEAD is safe). The inbox and `logget-ut` keep HEAD.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { RpSession } from '../../../idporten/index.ts';
@@ -38,10 +47,12 @@ export const PURGE_JOB_QUEUE = 'digitalpost.pages.purge';
 /** How often that job runs, in ms (10 min). */
 export const PURGE_INTERVAL_MS = 600_000;
 
-/** A letter id as it may appear in a URL (our ids are UUIDs; at most 36 characters). */
+/** A letter id as it may appear in a URL (our ids are UUIDs; at most 36 characters; any case). */
 const LETTER_ID = /^[A-Za-z0-9-]{1,36}$/;
-/** A document position in a URL. */
-const POSITION = /^\d{1,6}$/;
+/** A document position in a URL: a number without leading zeros (one URL per document). */
+const POSITION = /^(?:0|[1-9]\d{0,5})$/;
+/** GET routes that change state answer no HEAD (see the module comment). */
+const NO_HEAD = { exposeHeadRoute: false } as const;
 /** A media type as stored; anything else is served as `application/octet-stream`. */
 const MEDIA_TYPE = /^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$/;
 /** Types a browser shows safely inline; other types are always sent as attachments. */
@@ -123,11 +134,11 @@ export async function digitalpostPages(app: FastifyInstance, platform: Platform,
     return page(reply, lang, t(texts.title, lang), inboxBody(inbox, sessionInfo(session), lang));
   });
 
-  app.get(`${PATH}/logg-inn`, { schema: { hide: true } }, async (request, reply) => {
+  app.get(`${PATH}/logg-inn`, { ...NO_HEAD, schema: { hide: true } }, async (request, reply) => {
     const lang = pickLang(request);
     const query = request.query as Record<string, unknown>;
     // The way back is built here from a checked letter id, never taken as a URL (no open redirect).
-    const brev = typeof query.brev === 'string' && LETTER_ID.test(query.brev) ? query.brev : undefined;
+    const brev = typeof query.brev === 'string' && LETTER_ID.test(query.brev) ? query.brev.toLowerCase() : undefined;
     try {
       return await rp.login(reply, {
         acr: query.nivaa === '4' ? 'idporten-loa-high' : 'idporten-loa-substantial',
@@ -140,7 +151,7 @@ export async function digitalpostPages(app: FastifyInstance, platform: Platform,
     }
   });
 
-  app.get(`${PATH}/callback`, { schema: { hide: true } }, async (request, reply) => {
+  app.get(`${PATH}/callback`, { ...NO_HEAD, schema: { hide: true } }, async (request, reply) => {
     const lang = pickLang(request);
     try {
       const session = await rp.callback(request, reply);
@@ -154,9 +165,9 @@ export async function digitalpostPages(app: FastifyInstance, platform: Platform,
 
   // --- letters ---------------------------------------------------------------------------------------
 
-  app.get<{ Params: Params }>(`${PATH}/brev/:id`, { schema: { hide: true } }, async (request, reply) => {
+  app.get<{ Params: Params }>(`${PATH}/brev/:id`, { ...NO_HEAD, schema: { hide: true } }, async (request, reply) => {
     const lang = pickLang(request);
-    const { id } = request.params;
+    const id = request.params.id.toLowerCase();
     const session = await rp.sessionOf(request);
     if (!session) return loginRedirect(reply, id);
     const view = LETTER_ID.test(id) ? await viewLetter(platform, session.pid, session.acr, id, now()) : undefined;
@@ -167,7 +178,7 @@ export async function digitalpostPages(app: FastifyInstance, platform: Platform,
 
   app.post<{ Params: Params }>(`${PATH}/brev/:id/aapne`, { schema: { hide: true } }, async (request, reply) => {
     const lang = pickLang(request);
-    const { id } = request.params;
+    const id = request.params.id.toLowerCase();
     const session = await rp.sessionOf(request);
     if (!session) return loginRedirect(reply, id);
     try {
@@ -182,9 +193,10 @@ export async function digitalpostPages(app: FastifyInstance, platform: Platform,
     return reply.header('cache-control', 'no-store').redirect(letterPath(id), 303);
   });
 
-  app.get<{ Params: Params }>(`${PATH}/brev/:id/dokument/:position`, { schema: { hide: true } }, async (request, reply) => {
+  app.get<{ Params: Params }>(`${PATH}/brev/:id/dokument/:position`, { ...NO_HEAD, schema: { hide: true } }, async (request, reply) => {
     const lang = pickLang(request);
-    const { id, position } = request.params;
+    const id = request.params.id.toLowerCase();
+    const { position } = request.params;
     const session = await rp.sessionOf(request);
     if (!session) return loginRedirect(reply, id);
     if (!LETTER_ID.test(id) || !POSITION.test(position ?? '')) return notFound(reply, lang);
@@ -234,5 +246,5 @@ export async function digitalpostPages(app: FastifyInstance, platform: Platform,
     return page(reply, lang, t(texts.loggedOutTitle, lang), loggedOutBody(lang), 200, `${PATH}/logget-ut`);
   });
 
-  app.get(`${PATH}/frontchannel-logout`, { schema: { hide: true } }, (request, reply) => rp.frontchannelLogout(request, reply));
+  app.get(`${PATH}/frontchannel-logout`, { ...NO_HEAD, schema: { hide: true } }, (request, reply) => rp.frontchannelLogout(request, reply));
 }

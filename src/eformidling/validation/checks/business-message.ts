@@ -7,7 +7,7 @@
  *
  * @see spec `eformidling-elma-einnsyn.md` §1.2; `src/eformidling/schemas/SOURCE.md`
  */
-import { checkPostadresse } from '../../../digitalpost/print/index.ts';
+import { checkPostadresse, controlCharacterProblems } from '../../../digitalpost/index.ts';
 import { problemsError, validationError } from '../errors.ts';
 import { schemaProblems, schemaValidators } from '../schemas.ts';
 
@@ -23,8 +23,26 @@ export function checkBusinessMessage(type: string, message: unknown): Record<str
   if (validate === undefined) throw validationError('EFORMIDLING_SCHEMAS_UNAVAILABLE', `No schema for business message "${type}"`, { expose: false });
   const problems = schemaProblems(validate, message, [type]);
   if (problems.length > 0) throw problemsError('EFORMIDLING_SBD_INVALID', problems);
+  if (type === 'digital' || type === 'print') checkDpiText(type, message as Record<string, any>);
   if (type === 'print') checkPrintAddresses(message as Record<string, any>);
   return message as Record<string, unknown>;
+}
+
+/**
+ * Rule: the texts of a DPI letter become DPI's business message, the citizen's inbox, e-mail, SMS
+ * and the printed address, so they hold no control characters (notification texts may hold line
+ * breaks and tabs), and the title is not blank (DPI's `ikkesensitivtittel`, 1–255 characters).
+ * The same rule corner 2 applies (`check-control-characters.ts`), checked here so the sender hears
+ * it at `POST /messages/out` with nothing stored.
+ *
+ * @throws AppError `EFORMIDLING_SBD_INVALID` naming each path
+ */
+function checkDpiText(type: string, message: Record<string, any>): void {
+  const problems = controlCharacterProblems(message, type, { multilineKeys: ['epostTekst', 'smsTekst'] }).map((p) => ({ path: p.path, message: p.message }));
+  if (type === 'digital' && typeof message.tittel === 'string' && message.tittel.trim() === '') {
+    problems.push({ path: 'digital.tittel', message: 'must not be blank (it becomes DPI’s ikkesensitivtittel)' });
+  }
+  if (problems.length > 0) throw problemsError('EFORMIDLING_SBD_INVALID', problems);
 }
 
 /**
