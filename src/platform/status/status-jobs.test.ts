@@ -121,6 +121,10 @@ for (const engine of testEngines()) {
     });
 
     it('run the scheduled check once per slot', async () => {
+      // Slots are wall-clock minutes: start clear of a minute boundary, so the slot scheduled at
+      // start and the one forced below cannot fall into the same minute.
+      const toBoundary = STATUS_CHECK_INTERVAL_MS - (Date.now() % STATUS_CHECK_INTERVAL_MS);
+      if (toBoundary < 10_000) await new Promise((r) => setTimeout(r, toBoundary + 100));
       db = await createTestDatabase(engine, [], { file: true });
       let runs = 0;
       const counted = fake('counted', async () => {
