@@ -5,8 +5,8 @@
  * certificate, the SBD signed as JWS), the multipart request, and a snapshot of every
  * `digitalpost_*` table and the job queue. Not for product code.
  */
-import { createHash, randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
+import { snapshotTables } from '../../platform/db/testing.ts';
+import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { createTestPlatform, type TestPlatform } from '../../../test/helpers/platform.ts';
 import { findKrrProvider, krrComponent } from '../../krr/index.ts';
@@ -245,29 +245,9 @@ export function jwsPayload(jws: string): any {
   return JSON.parse(Buffer.from(jws.split('.')[1]!, 'base64url').toString('utf8'));
 }
 
-function snapshotValue(value: unknown): unknown {
-  if (value instanceof Uint8Array) return `bytes:${value.byteLength}:${createHash('sha256').update(value).digest('hex')}`;
-  if (typeof value === 'bigint') return String(value);
-  return value;
-}
-
-/**
- * Every row of every `digitalpost_*` table (found in the catalogue) and of `platform_jobs`, by
- * table, each row as JSON with its columns in name order, the rows sorted: two snapshots are
- * `deepEqual` exactly when no row was added, removed or changed.
- */
-export async function snapshotDigitalpost(db: Database): Promise<Record<string, string[]>> {
-  const { rows } =
-    db.engine === 'sqlite'
-      ? await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name like 'digitalpost!_%' escape '!'`.execute(db.kysely)
-      : await sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = current_schema() and table_name like 'digitalpost!_%' escape '!'`.execute(db.kysely);
-  const tables = [...rows.map((r) => r.name), 'platform_jobs'].sort();
-  const snapshot: Record<string, string[]> = {};
-  for (const table of tables) {
-    const all = (await db.kysely.selectFrom(table).selectAll().execute()) as Array<Record<string, unknown>>;
-    snapshot[table] = all.map((row) => JSON.stringify(Object.keys(row).sort().map((column) => [column, snapshotValue(row[column])]))).sort();
-  }
-  return snapshot;
+/** Every `digitalpost_*` row and every job (see `snapshotTables`). */
+export function snapshotDigitalpost(db: Database): Promise<Record<string, string[]>> {
+  return snapshotTables(db, 'digitalpost');
 }
 
 export type { TestPlatform };

@@ -2,14 +2,14 @@
  * Test helpers of the eFormidling component: SBDs, the arkivmelding payload from Digdir's docs,
  * and an HTTP driver of the Next Move API over Fastify's `inject`.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { snapshotTables } from '../../platform/db/testing.ts';
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { createClient, maskinportenIssuer, setClientKeys } from '../../maskinporten/index.ts';
 import type { Platform } from '../../platform/platform.ts';
 import { EFORMIDLING_SCOPE } from '../domain/scopes.ts';
-import { sql } from 'kysely';
 import type { Database } from '../../platform/db/database.ts';
 import { EFORMIDLING_DOCUMENT_TYPES, arkivmeldingProcess } from '../../elma/index.ts';
 
@@ -87,31 +87,9 @@ export function multipartBody(sbd: unknown, files: Array<{ name: string; filenam
   return { body: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
 }
 
-/** A cell of a snapshot: bytes as their length and SHA-256 (a 5 MiB chunk stays small), bigints as text. */
-function snapshotValue(value: unknown): unknown {
-  if (value instanceof Uint8Array) return `bytes:${value.byteLength}:${createHash('sha256').update(value).digest('hex')}`;
-  if (typeof value === 'bigint') return String(value);
-  return value;
-}
-
-/**
- * Every row of every `eformidling_*` table (found in the database's catalogue, so a table added
- * later is compared too) and of `platform_jobs`, by table: each row as JSON with its columns in
- * name order, the rows sorted. Two snapshots are `deepEqual` exactly when no row was added,
- * removed or changed in any of them.
- */
-export async function snapshotEformidling(db: Database): Promise<Record<string, string[]>> {
-  const { rows } =
-    db.engine === 'sqlite'
-      ? await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name like 'eformidling!_%' escape '!'`.execute(db.kysely)
-      : await sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = current_schema() and table_name like 'eformidling!_%' escape '!'`.execute(db.kysely);
-  const tables = [...rows.map((r) => r.name), 'platform_jobs'].sort();
-  const snapshot: Record<string, string[]> = {};
-  for (const table of tables) {
-    const all = (await db.kysely.selectFrom(table).selectAll().execute()) as Array<Record<string, unknown>>;
-    snapshot[table] = all.map((row) => JSON.stringify(Object.keys(row).sort().map((column) => [column, snapshotValue(row[column])]))).sort();
-  }
-  return snapshot;
+/** Every `eformidling_*` row and every job (see `snapshotTables`). */
+export function snapshotEformidling(db: Database): Promise<Record<string, string[]>> {
+  return snapshotTables(db, 'eformidling');
 }
 
 /**
